@@ -1,0 +1,33 @@
+namespace Taxonomy.Abstractions.Blocks;
+
+/// <summary>
+/// The eight blocks of one method, seen before training, so each block can check it fits the others.
+/// Messages name the manifest field of the block that complains.
+/// </summary>
+public sealed class Composition
+{
+    private readonly List<string> _errors = [];
+
+    public required IReadOnlyList<IPreprocessor> Preprocessors { get; init; }
+    public required IBranch Branch { get; init; }
+    public required IFeatureSelector FeatureSelector { get; init; }
+    public required INonClusteringLoss NonClusteringLoss { get; init; }
+    public required IClusteringLoss ClusteringLoss { get; init; }
+    public required ILossSchedule Schedule { get; init; }
+    public required IClusterUpdater ClusterUpdater { get; init; }
+    public required IPostClustering PostClustering { get; init; }
+
+    /// <summary>Manifest field and type name of each block, e.g. "clusteringLoss ('cluster-hardening')".</summary>
+    public required Func<IBlock, string> Describe { get; init; }
+
+    public IReadOnlyList<string> Errors => _errors;
+
+    /// <summary>Records <paramref name="message"/>, prefixed with the block's manifest field, when the condition fails.</summary>
+    public void Require(IBlock block, bool condition, string message)
+    {
+        if (!condition)
+        {
+            _errors.Add($"{Describe(block)}: {message}");
+        }
+    }
+}

@@ -1,0 +1,25 @@
+using Taxonomy.Abstractions.Training;
+
+namespace Taxonomy.Abstractions.Blocks;
+
+/// <summary>
+/// Taxonomy column "cluster updates": how centroids, assignments and targets change. Jointly (centroids
+/// trainable, see <see cref="ClusterState.SetCentroids"/>) or alternatingly (hooks below). Every hook has a
+/// do-nothing default: implement the ones the method needs (at phase start, per batch, per epoch).
+/// </summary>
+public interface IClusterUpdater : IBlock
+{
+    /// <summary>Parts of the cluster state this updater keeps current.</summary>
+    ClusterStateParts Provides => ClusterStateParts.None;
+
+    /// <summary>Before the first batch of a phase (e.g. k-means initialisation of the centroids).</summary>
+    void OnPhaseStart(IRunContext run) { }
+
+    /// <summary>Before a batch's forward pass (e.g. refresh the target distribution every T iterations).</summary>
+    UpdateOutcome OnBatchStart(IRunContext run, Batch batch) => UpdateOutcome.Continue;
+
+    /// <summary>After the optimiser step (e.g. DCN's re-assignment and incremental centroid update).</summary>
+    void OnBatchEnd(IRunContext run, StepInput step) { }
+
+    UpdateOutcome OnEpochEnd(IRunContext run) => UpdateOutcome.Continue;
+}

@@ -1,0 +1,28 @@
+using System.ComponentModel;
+
+namespace Taxonomy.Abstractions.Registration;
+
+/// <summary>
+/// Base of every block's options. A manifest section binds to it: { "type": "...", ...options }.
+/// Properties only (the configuration binder ignores fields). List defaults belong in <see cref="ApplyDefaults"/>,
+/// because the binder appends to a list it finds already filled instead of replacing it.
+/// Ranges go in [Range] attributes; rules that span properties go in <see cref="Validate"/>.
+/// </summary>
+public class BlockOptions
+{
+    [Description("The block's registered name.")]
+    public string Type { get; set; } = "";
+
+    /// <summary>Fills list defaults after binding.</summary>
+    public virtual void ApplyDefaults() { }
+
+    /// <summary>Problems with the bound values, each as (camelCase option name, message).</summary>
+    public virtual IEnumerable<(string Option, string Message)> Validate() => [];
+}
+
+/// <summary>Options shared by the two loss roles.</summary>
+public class LossOptions : BlockOptions
+{
+    [Description("Weight of this loss in the total (the schedule multiplies it by its per-phase factor).")]
+    public double Weight { get; set; } = 1.0;
+}

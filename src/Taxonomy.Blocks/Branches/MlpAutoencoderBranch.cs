@@ -1,0 +1,147 @@
+using System.ComponentModel;
+using TorchSharp;
+using TorchSharp.Modules;
+using Taxonomy.Abstractions.Blocks;
+using Taxonomy.Abstractions.Registration;
+using Taxonomy.Abstractions.Training;
+using static TorchSharp.torch.nn;
+
+namespace Taxonomy.Blocks.Branches;
+
+/// <summary>
+/// Fully connected autoencoder d–dims…–embedding with a mirrored decoder (DEC, IDEC, DCN, DKM):
+/// activation on every hidden layer, linear embedding and linear reconstruction.
+/// Outputs: embedding, reconstruction, and hidden1…hiddenN-1 for the encoder's hidden layers.
+/// </summary>
+[Block("mlp-autoencoder", Summary = "Fully connected autoencoder; linear embedding and output, mirrored decoder.")]
+public sealed class MlpAutoencoderBranch(MlpAutoencoderBranch.Options options) : IBranch
+{
+    public sealed class Options : BlockOptions
+    {
+        [Description("Encoder layer sizes after the input; the last is the embedding. Default [500, 500, 2000, 10].")]
+        public List<int>? Dims { get; set; }
+
+        [Description("Hidden-layer activation: relu, leaky-relu, elu, tanh or sigmoid.")]
+        public string Activation { get; set; } = "relu";
+
+        [Description("Batch normalisation after each hidden linear layer.")]
+        public bool BatchNorm { get; set; }
+
+        [Description("Dropout probability after each hidden activation (0 = none).")]
+        [System.ComponentModel.DataAnnotations.Range(0.0, 0.95)]
+        public double Dropout { get; set; }
+
+        public override void ApplyDefaults() => Dims ??= [500, 500, 2000, 10];
+
+        public override IEnumerable<(string Option, string Message)> Validate()
+        {
+            if (Dims is { Count: 0 } || Dims?.Any(d => d <= 0) == true)
+            {
+                yield return ("dims", "must list at least one positive layer size");
+            }
+            if (!Activations.Names.Contains(Activation))
+            {
+                yield return ("activation", $"'{Activation}' is not one of: {string.Join(", ", Activations.Names)}");
+            }
+        }
+    }
+
+    private AutoencoderNetwork? _network;
+
+    public IReadOnlySet<string> Outputs { get; } = OutputNames(options.Dims!.Count);
+
+    public torch.nn.Module Module => Network;
+
+    private AutoencoderNetwork Network =>
+        _network ?? throw new InvalidOperationException("The branch is used before Build().");
+
+    public void Build(long[] sampleShape, int clusters)
+    {
+        if (sampleShape.Length != 1)
+        {
+            throw new ArgumentException(
+                $"branch 'mlp-autoencoder' needs flat samples but the data has shape [{string.Join(", ", sampleShape)}]; " +
+                "add the 'flatten' preprocessor");
+        }
+        _network = new AutoencoderNetwork((int)sampleShape[0], options);
+    }
+
+    public BranchOutput Forward(torch.Tensor inputs, IReadOnlySet<string> required) =>
+        Network.Run(inputs, required);
+
+    public void Dispose() => _network?.Dispose();
+
+    private static HashSet<string> OutputNames(int layers)
+    {
+        var names = new HashSet<string> { Layers.Embedding, Layers.Reconstruction };
+        for (var i = 1; i < layers; i++)
+        {
+            names.Add(Layers.Hidden(i));
+        }
+        return names;
+    }
+
+    /// <summary>The TorchSharp module: encoder stages kept apart so hidden layers can be read out.</summary>
+    private sealed class AutoencoderNetwork : torch.nn.Module
+    {
+        private readonly ModuleList<Module<torch.Tensor, torch.Tensor>> _encoder = new();
+        private readonly Sequential _decoder;
+
+        public AutoencoderNetwork(int inputSize, Options options) : base(nameof(AutoencoderNetwork))
+        {
+            var sizes = new List<int> { inputSize };
+            sizes.AddRange(options.Dims!);
+            for (var i = 0; i + 1 < sizes.Count; i++)
+            {
+                var last = i + 2 == sizes.Count;
+                _encoder.Add(Stage(sizes[i], sizes[i + 1], last, options));
+            }
+            var decoderStages = new List<Module<torch.Tensor, torch.Tensor>>();
+            for (var i = sizes.Count - 1; i > 0; i--)
+            {
+                decoderStages.Add(Stage(sizes[i], sizes[i - 1], i == 1, options));
+            }
+            _decoder = Sequential(decoderStages);
+            RegisterComponents();
+        }
+
+        public BranchOutput Run(torch.Tensor inputs, IReadOnlySet<string> required)
+        {
+            var output = new BranchOutput();
+            var h = inputs;
+            for (var i = 0; i < _encoder.Count; i++)
+            {
+                h = _encoder[i].call(h);
+                if (i + 1 < _encoder.Count && required.Contains(Layers.Hidden(i + 1)))
+                {
+                    output.Set(Layers.Hidden(i + 1), h);
+                }
+            }
+            output.Set(Layers.Embedding, h);
+            if (required.Contains(Layers.Reconstruction))
+            {
+                output.Set(Layers.Reconstruction, _decoder.call(h));
+            }
+            return output;
+        }
+
+        /// <summary>Linear, then (unless it is the embedding or output layer) batch norm, activation, dropout.</summary>
+        private static Module<torch.Tensor, torch.Tensor> Stage(int input, int output, bool linearOnly, Options options)
+        {
+            var layers = new List<Module<torch.Tensor, torch.Tensor>> { Linear(input, output) };
+            if (!linearOnly)
+            {
+                if (options.BatchNorm)
+                {
+                    layers.Add(BatchNorm1d(output));
+                }
+                layers.Add(Activations.Create(options.Activation));
+                if (options.Dropout > 0)
+                {
+                    layers.Add(Dropout(options.Dropout));
+                }
+            }
+            return Sequential(layers);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+using Taxonomy.Abstractions.Registration;
+using Taxonomy.Blocks.Branches;
+using Taxonomy.Blocks.ClusteringLosses;
+using Taxonomy.Blocks.ClusterUpdates;
+using Taxonomy.Blocks.Features;
+using Taxonomy.Blocks.NonClusteringLosses;
+using Taxonomy.Blocks.PostClustering;
+using Taxonomy.Blocks.Preprocessing;
+using Taxonomy.Blocks.Schedules;
+
+namespace Taxonomy.Blocks;
+
+/// <summary>The catalogue of built-in blocks, one line each, grouped by the taxonomy's columns.</summary>
+public static class BuiltInBlocks
+{
+    public static void Register(IBlockRegistry blocks)
+    {
+        // Preprocessing
+        blocks.Add<UnitScalePreprocessor, UnitScalePreprocessor.Options>()
+              .Add<StandardizePreprocessor, BlockOptions>()
+              .Add<FlattenPreprocessor, BlockOptions>();
+
+        // Architecture (branches)
+        blocks.Add<MlpAutoencoderBranch, MlpAutoencoderBranch.Options>();
+
+        // Features for clustering
+        blocks.Add<EmbeddingFeatureSelector, EmbeddingFeatureSelector.Options>()
+              .Add<ConcatenatedLayersFeatureSelector, ConcatenatedLayersFeatureSelector.Options>();
+
+        // Non-clustering losses
+        blocks.Add<ReconstructionLoss, ReconstructionLoss.Options>()
+              .Add<NoNonClusteringLoss, BlockOptions>();
+
+        // Clustering losses
+        blocks.Add<NoClusteringLoss, BlockOptions>();
+
+        // Combining the losses (schedules)
+        blocks.Add<PretrainSchedule, PretrainSchedule.Options>()
+              .Add<PretrainThenFinetuneSchedule, TwoPhaseScheduleOptions>()
+              .Add<PretrainThenJointSchedule, TwoPhaseScheduleOptions>();
+
+        // Cluster updates
+        blocks.Add<NoClusterUpdater, BlockOptions>();
+
+        // Re-clustering after training
+        blocks.Add<KMeansPostClustering, KMeansPostClustering.Options>();
+    }
+}

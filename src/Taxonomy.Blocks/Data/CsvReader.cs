@@ -1,0 +1,198 @@
+using System.Globalization;
+using Taxonomy.Abstractions.Data;
+using TorchSharp;
+
+namespace Taxonomy.Blocks.Data;
+
+/// <summary>
+/// Reads numeric CSV (comma separated, invariant culture; plain or gzip-compressed, judged by content) into
+/// float32 features [n, columns]. A first row with a non-numeric cell is a header. When <c>labels</c> is set,
+/// the last column is the integer label. Blank lines are skipped; NaN and infinite values are rejected.
+/// </summary>
+public static class CsvReader
+{
+    public static Dataset Read(string path, bool labels = true, int? limit = null, string? name = null)
+    {
+        using var stream = CompressedFile.Open(path);
+        return Read(stream, path, labels, limit, name ?? NameOf(path), Path.GetFullPath(path));
+    }
+
+    /// <summary>Reads a stream (already decompressed); <paramref name="displayName"/> is what error messages call it.</summary>
+    internal static Dataset Read(Stream stream, string displayName, bool labels, int? limit, string name, string source)
+    {
+        try
+        {
+            using var reader = new StreamReader(stream, leaveOpen: true);
+            var (features, rows, columns, labelValues) = Parse(reader, displayName, labels, limit);
+            var tensor = torch.tensor(features.AsMemory(0, rows * columns), new long[] { rows, columns });
+            return new Dataset(name, tensor, labelValues, source);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DataException($"{displayName}: corrupt gzip data: {e.Message}", e);
+        }
+    }
+
+    /// <summary>"digits.csv.gz" → "digits".</summary>
+    internal static string NameOf(string path)
+    {
+        var file = Path.GetFileName(path);
+        foreach (var suffix in new[] { ".csv.gz", ".csv" })
+        {
+            if (file.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+            {
+                return file[..^suffix.Length];
+            }
+        }
+        return file;
+    }
+
+    private static (float[] Features, int Rows, int Columns, int[]? Labels) Parse(
+        TextReader reader, string file, bool withLabels, int? limit)
+    {
+        var expected = -1;          // cells per row, from the header or the first data row
+        var expectedFrom = 0;       // the line that set it, for the ragged-row message
+        var columns = 0;            // feature columns
+        var features = new float[1 << 16];
+        var labels = withLabels ? new List<int>() : null;
+        var rows = 0;
+        var lineNumber = 0;
+        var sawHeader = false;
+
+        while ((limit is null || rows < limit) && reader.ReadLine() is { } line)
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                continue;
+            }
+            var cells = CountCells(line);
+            if (expected < 0)
+            {
+                expected = cells;
+                expectedFrom = lineNumber;
+                columns = withLabels ? cells - 1 : cells;
+                if (withLabels && columns < 1)
+                {
+                    throw new DataException(
+                        $"{file}: line {lineNumber} has 1 column, but with labels on, the features come before a last label column; " +
+                        "set data.labels to false for unlabelled data.");
+                }
+                if (IsHeader(line))
+                {
+                    sawHeader = true;
+                    continue;
+                }
+            }
+            if (cells != expected)
+            {
+                throw new DataException(
+                    $"{file}: line {lineNumber} has {cells} columns, expected {expected} (as on line {expectedFrom}).");
+            }
+
+            if ((long)(rows + 1) * columns > features.Length)
+            {
+                var grown = Math.Min(Array.MaxLength, Math.Max(2L * features.Length, (long)(rows + 1) * columns));
+                Array.Resize(ref features, (int)grown);
+            }
+            ParseRow(line.AsSpan(), file, lineNumber, features.AsSpan(rows * columns, columns), labels);
+            rows++;
+        }
+
+        if (rows == 0)
+        {
+            throw new DataException(sawHeader
+                ? $"{file}: the file has a header but no data rows."
+                : $"{file}: the file is empty (no data rows).");
+        }
+        return (features, rows, columns, labels?.ToArray());
+    }
+
+    private static int CountCells(string line) => line.AsSpan().Count(',') + 1;
+
+    private static bool IsHeader(string line)
+    {
+        foreach (var range in line.AsSpan().Split(','))
+        {
+            var cell = line.AsSpan()[range];
+            if (!float.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /// <summary>
+    /// Parses one row in a single pass. Plain integers (pixel values, labels) are accumulated inline, the hot path
+    /// for 70,000×785 files; any other cell goes through the invariant-culture parser.
+    /// </summary>
+    private static void ParseRow(ReadOnlySpan<char> line, string file, int lineNumber, Span<float> row, List<int>? labels)
+    {
+        var i = 0;
+        for (var column = 0; ; column++)
+        {
+            var start = i;
+            var negative = i < line.Length && line[i] == '-';
+            if (negative)
+            {
+                i++;
+            }
+            var digitsStart = i;
+            var value = 0;
+            while (i < line.Length && (uint)(line[i] - '0') <= 9 && i - digitsStart < 9)
+            {
+                value = value * 10 + (line[i] - '0');
+                i++;
+            }
+            var simple = i > digitsStart && (i == line.Length || line[i] == ',');
+            if (!simple)
+            {
+                var comma = line[start..].IndexOf(',');
+                i = comma < 0 ? line.Length : start + comma;
+            }
+            var cell = line[start..i];
+
+            if (column < row.Length)
+            {
+                row[column] = simple ? (negative ? -value : value) : ParseNumber(cell, file, lineNumber, column + 1);
+            }
+            else
+            {
+                labels!.Add(simple ? (negative ? -value : value) : ParseLabel(cell, file, lineNumber, column + 1));
+            }
+
+            if (i >= line.Length)
+            {
+                return;
+            }
+            i++;   // past the comma
+        }
+    }
+
+    private static float ParseNumber(ReadOnlySpan<char> cell, string file, int lineNumber, int column)
+    {
+        if (!float.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var value))
+        {
+            throw new DataException($"{file}: line {lineNumber}, column {column}: '{cell}' is not a number.");
+        }
+        if (!float.IsFinite(value))
+        {
+            throw new DataException(
+                $"{file}: line {lineNumber}, column {column}: '{cell}' is not a finite number (NaN and infinities are not allowed).");
+        }
+        return value;
+    }
+
+    private static int ParseLabel(ReadOnlySpan<char> cell, string file, int lineNumber, int column)
+    {
+        // Accept "3.0" (label columns written from float arrays); reject 3.5, NaN and words.
+        if (double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+            && double.IsFinite(value) && Math.Floor(value) == value && Math.Abs(value) <= int.MaxValue)
+        {
+            return (int)value;
+        }
+        throw new DataException(
+            $"{file}: line {lineNumber}, column {column}: the label '{cell}' is not an integer.");
+    }
+}

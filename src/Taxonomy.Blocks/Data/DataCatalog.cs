@@ -1,0 +1,113 @@
+using Taxonomy.Abstractions.Data;
+using TorchSharp;
+
+namespace Taxonomy.Blocks.Data;
+
+/// <summary>
+/// Resolves the manifest's data source: a built-in name, or a path to a .csv/.csv.gz file or a folder of IDX files.
+/// </summary>
+public static class DataCatalog
+{
+    public const string FashionMnistFolder = "/usr/share/datasets/fashion-mnist/";
+    internal const string DigitsResource = "Taxonomy.Data.digits.csv.gz";
+
+    /// <summary>The built-in data sets, in the order we list them.</summary>
+    public static IReadOnlyList<string> BuiltIns { get; } = ["digits", "synthetic", "blobs", "fashion-mnist"];
+
+    internal static string BuiltInList => string.Join(", ", BuiltIns);
+
+    /// <summary>
+    /// Loads the data set the options describe. <paramref name="seed"/> drives the generators;
+    /// relative paths are tried against <paramref name="baseDirectory"/> (the manifest's folder), then the current directory.
+    /// </summary>
+    public static Dataset Load(DataOptions options, int seed, string? baseDirectory = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        var source = options.Source.Trim();
+        var dataset = source.ToLowerInvariant() switch
+        {
+            "digits" => LoadDigits(options.Labels, options.Limit),
+            "synthetic" => SyntheticData.FourClusters(seed, options.PerCluster),
+            "blobs" => SyntheticData.Blobs(seed, options.Clusters, options.PerCluster, options.Dimensions, options.Spread),
+            "fashion-mnist" => LoadFashionMnist(FashionMnistFolder),
+            _ => LoadPath(source, options, baseDirectory),
+        };
+        return options.Limit is int limit ? Take(dataset, limit) : dataset;
+    }
+
+    /// <summary>The embedded UCI digits (1,797 8×8 images, values 0..16), read through <see cref="CsvReader"/>.</summary>
+    public static Dataset LoadDigits(bool labels = true, int? limit = null)
+    {
+        using var resource = typeof(DataCatalog).Assembly.GetManifestResourceStream(DigitsResource)
+            ?? throw new DataException($"The embedded resource {DigitsResource} is missing from {typeof(DataCatalog).Assembly.GetName().Name}.");
+        using var stream = CompressedFile.Open(resource);
+        return CsvReader.Read(stream, $"embedded {DigitsResource}", labels, limit, "digits",
+            "UCI Optical Recognition of Handwritten Digits (Alpaydin & Kaynak, 1998; CC BY 4.0), embedded");
+    }
+
+    internal static Dataset LoadFashionMnist(string folder)
+    {
+        if (!Directory.Exists(folder))
+        {
+            throw new DataException(
+                "Fashion-MNIST is not installed: run `sudo apt-get install dataset-fashion-mnist` " +
+                $"(Debian package; it installs {FashionMnistFolder}).");
+        }
+        return IdxReader.ReadFolder(folder, "fashion-mnist");
+    }
+
+    private static Dataset LoadPath(string source, DataOptions options, string? baseDirectory)
+    {
+        var tried = Candidates(source, baseDirectory).ToList();
+        foreach (var path in tried)
+        {
+            if (Directory.Exists(path))
+            {
+                return IdxReader.ReadFolder(path);
+            }
+            if (File.Exists(path))
+            {
+                if (!path.EndsWith(".csv", StringComparison.OrdinalIgnoreCase)
+                    && !path.EndsWith(".csv.gz", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new DataException(
+                        $"{path}: unsupported data file; expected a .csv or .csv.gz file, or a folder of IDX files.");
+                }
+                return CsvReader.Read(path, options.Labels, options.Limit);
+            }
+        }
+        throw new DataException(
+            $"Data source '{source}' is neither a built-in data set ({BuiltInList}) nor an existing file or folder; " +
+            $"tried {string.Join(", ", tried)}.");
+    }
+
+    private static IEnumerable<string> Candidates(string source, string? baseDirectory)
+    {
+        if (Path.IsPathRooted(source))
+        {
+            return [source];
+        }
+        var candidates = new List<string>();
+        if (!string.IsNullOrEmpty(baseDirectory))
+        {
+            candidates.Add(Path.GetFullPath(Path.Combine(baseDirectory, source)));
+        }
+        candidates.Add(Path.GetFullPath(source));
+        return candidates.Distinct();
+    }
+
+    /// <summary>The first <paramref name="limit"/> samples; disposes the full set when it had more.</summary>
+    internal static Dataset Take(Dataset dataset, int limit)
+    {
+        if (dataset.Count <= limit)
+        {
+            return dataset;
+        }
+        using (dataset)
+        {
+            using var view = dataset.Features.narrow(0, 0, limit);
+            return new Dataset(dataset.Name, view.clone(), dataset.Labels?[..limit], dataset.Source + $" (first {limit})");
+        }
+    }
+}

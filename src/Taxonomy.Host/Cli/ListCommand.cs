@@ -1,0 +1,69 @@
+using System.CommandLine;
+using System.ComponentModel;
+using System.Reflection;
+using Microsoft.Extensions.DependencyInjection;
+using Taxonomy.Abstractions.Registration;
+using Taxonomy.Host.Manifest;
+using Taxonomy.Host.Registry;
+using Taxonomy.Host.Running;
+
+namespace Taxonomy.Host.Cli;
+
+/// <summary>`taxonomy list`: the block catalogue by role, with every option, its default and meaning.</summary>
+internal static class ListCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("list", "List every registered block by role, with its options and defaults.");
+        command.SetAction(_ =>
+        {
+            using var services = TaxonomyServices.Create();
+            Console.Write(Describe(services.GetRequiredService<BlockRegistry>()));
+            return 0;
+        });
+        return command;
+    }
+
+    public static string Describe(BlockRegistry registry)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var role in BlockRoles.All)
+        {
+            text.AppendLine($"{BlockRoles.Field(role)}: {BlockRoles.Meaning(role)}");
+            foreach (var block in registry.OfRole(role))
+            {
+                var origin = block.Origin == "built-in" ? "" : $"  [from {block.Origin}]";
+                text.AppendLine($"  {block.Name} — {block.Summary}{origin}");
+                foreach (var line in Options(block.OptionsType))
+                {
+                    text.AppendLine($"      {line}");
+                }
+            }
+            text.AppendLine();
+        }
+        return text.ToString();
+    }
+
+    private static IEnumerable<string> Options(Type optionsType)
+    {
+        var defaults = (BlockOptions)Activator.CreateInstance(optionsType)!;
+        defaults.ApplyDefaults();
+        foreach (var property in optionsType.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+                     .Where(p => p.CanWrite && p.Name != nameof(BlockOptions.Type)))
+        {
+            var value = property.GetValue(defaults);
+            var shown = value switch
+            {
+                null => "null",
+                string s => $"\"{s}\"",
+                System.Collections.IEnumerable list => "[" + string.Join(", ", list.Cast<object>()) + "]",
+                bool b => b ? "true" : "false",
+                Enum e => OptionsBinder.CamelCase(e.ToString()),
+                IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+                _ => value.ToString(),
+            };
+            var description = property.GetCustomAttribute<DescriptionAttribute>()?.Description ?? "";
+            yield return $"{OptionsBinder.CamelCase(property.Name)} = {shown}  {description}";
+        }
+    }
+}

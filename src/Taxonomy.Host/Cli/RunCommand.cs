@@ -1,0 +1,39 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Taxonomy.Host.Manifest;
+using Taxonomy.Host.Output;
+using Taxonomy.Host.Running;
+
+namespace Taxonomy.Host.Cli;
+
+/// <summary>`taxonomy run manifest.json [--data] [--clusters] [--seed] [--set k=v]... [--out DIR]`.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var manifest = new Argument<string>("manifest") { Description = "The method's JSON manifest." };
+        var options = new ManifestOverrides();
+        var output = new Option<string?>("--out") { Description = "Folder for result.json and assignments.csv (default runs/<method>-seed<N>)." };
+        var command = new Command("run", "Train a method from its manifest and report ACC/NMI/ARI.") { manifest, output };
+        options.AddTo(command);
+        command.SetAction(parse =>
+        {
+            using var services = TaxonomyServices.Create();
+            var method = services.GetRequiredService<ManifestLoader>().Load(parse.GetValue(manifest)!, options.From(parse));
+            var result = new MethodRunner(services, Console.Out).Run(method);
+            var directory = parse.GetValue(output) ?? Path.Combine("runs", $"{Slug(result.Method)}-seed{result.Seed}");
+            RunWriter.Write(directory, result);
+            foreach (var phase in result.Phases)
+            {
+                Console.WriteLine($"  {phase.Name}: {phase.EpochsRun} epochs, {phase.Seconds:F1} s, {phase.SamplesPerSecond:F0} samples/s");
+            }
+            Console.WriteLine($"  results: {Path.Combine(directory, "result.json")}, {Path.Combine(directory, "assignments.csv")}");
+            Console.WriteLine(result.Summary());
+            return 0;
+        });
+        return command;
+    }
+
+    private static string Slug(string name) =>
+        new(name.ToLowerInvariant().Select(c => char.IsLetterOrDigit(c) ? c : '-').ToArray());
+}

@@ -1,0 +1,30 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Taxonomy.Host.Composition;
+using Taxonomy.Host.Manifest;
+using Taxonomy.Host.Running;
+
+namespace Taxonomy.Host.Cli;
+
+/// <summary>`taxonomy validate manifest.json`: every check short of loading data and training.</summary>
+internal static class ValidateCommand
+{
+    public static Command Create()
+    {
+        var manifest = new Argument<string>("manifest") { Description = "The method's JSON manifest." };
+        var overrides = new ManifestOverrides();
+        var command = new Command("validate", "Check a manifest: fields, block types, options and composition.") { manifest };
+        overrides.AddTo(command);
+        command.SetAction(parse =>
+        {
+            using var services = TaxonomyServices.Create();
+            var method = services.GetRequiredService<ManifestLoader>().Load(parse.GetValue(manifest)!, overrides.From(parse));
+            using var scope = services.CreateScope();
+            using var pipeline = Pipeline.Compose(method, scope.ServiceProvider);
+            Console.WriteLine($"{method.File}: valid. {method.Name} = " + string.Join(" | ",
+                method.Preprocessors.Concat(method.Blocks.Values).Select(s => s.Describe())));
+            return 0;
+        });
+        return command;
+    }
+}

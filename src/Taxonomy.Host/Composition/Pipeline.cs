@@ -1,0 +1,119 @@
+using Taxonomy.Abstractions.Blocks;
+using Taxonomy.Abstractions.Registration;
+using Taxonomy.Abstractions.Training;
+using Taxonomy.Host.Manifest;
+using Taxonomy.Host.Registry;
+
+namespace Taxonomy.Host.Composition;
+
+/// <summary>
+/// The eight blocks of one method, created from a <see cref="MethodDefinition"/> inside a run's service scope,
+/// and checked to fit together before any data is touched.
+/// </summary>
+public sealed class Pipeline : IDisposable
+{
+    private readonly Dictionary<IBlock, BlockSpec> _specs = new(ReferenceEqualityComparer.Instance);
+
+    private Pipeline(MethodDefinition method, IServiceProvider services)
+    {
+        Method = method;
+        Preprocessors = method.Preprocessors.Select(s => Create<IPreprocessor>(s, services)).ToList();
+        Branch = Create<IBranch>(method[BlockRole.Branch], services);
+        FeatureSelector = Create<IFeatureSelector>(method[BlockRole.FeatureSelector], services);
+        NonClusteringLoss = Create<INonClusteringLoss>(method[BlockRole.NonClusteringLoss], services);
+        ClusteringLoss = Create<IClusteringLoss>(method[BlockRole.ClusteringLoss], services);
+        Schedule = Create<ILossSchedule>(method[BlockRole.Schedule], services);
+        ClusterUpdater = Create<IClusterUpdater>(method[BlockRole.ClusterUpdater], services);
+        PostClustering = Create<IPostClustering>(method[BlockRole.PostClustering], services);
+    }
+
+    public MethodDefinition Method { get; }
+    public IReadOnlyList<IPreprocessor> Preprocessors { get; }
+    public IBranch Branch { get; }
+    public IFeatureSelector FeatureSelector { get; }
+    public INonClusteringLoss NonClusteringLoss { get; }
+    public IClusteringLoss ClusteringLoss { get; }
+    public ILossSchedule Schedule { get; }
+    public IClusterUpdater ClusterUpdater { get; }
+    public IPostClustering PostClustering { get; }
+
+    /// <summary>Creates the blocks and runs every composition rule; throws one error listing all problems.</summary>
+    public static Pipeline Compose(MethodDefinition method, IServiceProvider services)
+    {
+        var pipeline = new Pipeline(method, services);
+        var errors = pipeline.Check();
+        if (errors.Count > 0)
+        {
+            pipeline.Dispose();
+            throw new ManifestException(
+                $"{method.File}: these blocks cannot work together:\n  - " + string.Join("\n  - ", errors));
+        }
+        return pipeline;
+    }
+
+    public string Describe(IBlock block) => _specs[block].Describe();
+
+    private List<string> Check()
+    {
+        var composition = new Abstractions.Blocks.Composition
+        {
+            Preprocessors = Preprocessors,
+            Branch = Branch,
+            FeatureSelector = FeatureSelector,
+            NonClusteringLoss = NonClusteringLoss,
+            ClusteringLoss = ClusteringLoss,
+            Schedule = Schedule,
+            ClusterUpdater = ClusterUpdater,
+            PostClustering = PostClustering,
+            Describe = Describe,
+        };
+        CheckLayers(composition, FeatureSelector, FeatureSelector.RequiredLayers);
+        if (NonClusteringLoss.Contributes)
+        {
+            CheckLayers(composition, NonClusteringLoss, NonClusteringLoss.RequiredLayers);
+        }
+        CheckLayers(composition, ClusteringLoss, ClusteringLoss.RequiredLayers);
+        CheckLayers(composition, PostClustering, PostClustering.RequiredLayers);
+        var missing = ClusteringLoss.Requires & ~ClusterUpdater.Provides;
+        composition.Require(ClusteringLoss, missing == ClusterStateParts.None,
+            $"needs {missing} in the cluster state, which {Describe(ClusterUpdater)} does not provide");
+        foreach (var block in _specs.Keys)
+        {
+            block.CheckComposition(composition);
+        }
+        return composition.Errors.Distinct().ToList();
+    }
+
+    private void CheckLayers(Abstractions.Blocks.Composition composition, IBlock block, IEnumerable<string> layers)
+    {
+        foreach (var layer in layers)
+        {
+            composition.Require(block, Branch.Outputs.Contains(layer),
+                $"needs the branch output '{layer}', which {Describe(Branch)} does not produce " +
+                $"(it produces: {string.Join(", ", Branch.Outputs.Order())})");
+        }
+    }
+
+    private T Create<T>(BlockSpec spec, IServiceProvider services) where T : IBlock
+    {
+        IBlock block;
+        try
+        {
+            block = BlockRegistry.Create(spec.Descriptor, spec.Options, services);
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            throw new ManifestException($"{Method.File}: {spec.Describe()}: {e.Message}", e);
+        }
+        _specs[block] = spec;
+        return (T)block;
+    }
+
+    public void Dispose()
+    {
+        foreach (var block in _specs.Keys.OfType<IDisposable>())
+        {
+            block.Dispose();
+        }
+    }
+}

@@ -1,0 +1,118 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Taxonomy.Host.Manifest;
+
+/// <summary>
+/// The manifest's JSON with command-line overrides applied. Overrides are applied to the JSON tree, not as a
+/// later configuration provider, so that a list given with --set replaces the whole list (a configuration
+/// provider would override index by index and keep the old tail).
+/// </summary>
+public sealed class ManifestDocument
+{
+    private static readonly JsonDocumentOptions s_options = new()
+    {
+        CommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    private ManifestDocument(string path, JsonObject root)
+    {
+        Path = path;
+        Root = root;
+    }
+
+    /// <summary>The manifest file, as given (for messages).</summary>
+    public string Path { get; }
+
+    public JsonObject Root { get; }
+
+    public string? Directory => System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path));
+
+    public static ManifestDocument Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ManifestException($"{path}: manifest file not found.");
+        }
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    public static ManifestDocument Parse(string json, string path)
+    {
+        JsonNode? node;
+        try
+        {
+            node = JsonNode.Parse(json, documentOptions: s_options);
+        }
+        catch (JsonException e)
+        {
+            var where = e.LineNumber is { } line ? $" at line {line + 1}, position {e.BytePositionInLine + 1}" : "";
+            throw new ManifestException($"{path}: invalid JSON{where}: {FirstSentence(e.Message)}", e);
+        }
+        return node is JsonObject root
+            ? new ManifestDocument(path, root)
+            : throw new ManifestException($"{path}: a manifest must be a JSON object {{ ... }}.");
+    }
+
+    /// <summary>
+    /// Applies "a.b.c=value". The value is JSON when it parses as JSON (numbers, true, [1,2], {...}), else a string.
+    /// Setting a block role to a bare name replaces that section with { "type": name }; "data=NAME" sets data.source.
+    /// </summary>
+    public void Set(string assignment)
+    {
+        var eq = assignment.IndexOf('=');
+        if (eq <= 0)
+        {
+            throw new ManifestException($"--set '{assignment}': expected FIELD=VALUE, e.g. clusteringLoss.alpha=1.");
+        }
+        var path = assignment[..eq].Trim().Split('.');
+        if (path.Any(string.IsNullOrWhiteSpace))
+        {
+            throw new ManifestException($"--set '{assignment}': the field path has an empty part.");
+        }
+        var value = ParseValue(assignment[(eq + 1)..]);
+        if (path.Length == 1 && value is JsonValue v && v.TryGetValue(out string? name) && ManifestFields.IsSection(path[0]))
+        {
+            var key = path[0].Equals("data", StringComparison.OrdinalIgnoreCase) ? "source" : "type";
+            value = new JsonObject { [key] = name };
+        }
+        var parent = Root;
+        foreach (var part in path[..^1])
+        {
+            var key = ExistingKey(parent, part) ?? part;
+            if (parent[key] is not JsonObject child)
+            {
+                child = new JsonObject();
+                parent[key] = child;
+            }
+            parent = child;
+        }
+        var leaf = ExistingKey(parent, path[^1]) ?? path[^1];
+        parent[leaf] = value;
+    }
+
+    public string ToJson() => Root.ToJsonString();
+
+    private static JsonNode? ParseValue(string text)
+    {
+        try
+        {
+            return JsonNode.Parse(text);
+        }
+        catch (JsonException)
+        {
+            return JsonValue.Create(text);
+        }
+    }
+
+    /// <summary>Configuration keys are case-insensitive; keep the manifest's own spelling when overriding.</summary>
+    private static string? ExistingKey(JsonObject obj, string key) =>
+        obj.Select(p => p.Key).FirstOrDefault(k => k.Equals(key, StringComparison.OrdinalIgnoreCase));
+
+    private static string FirstSentence(string message)
+    {
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
+}

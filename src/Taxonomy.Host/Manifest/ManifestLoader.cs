@@ -1,0 +1,104 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Configuration;
+using Taxonomy.Abstractions.Registration;
+using Taxonomy.Host.Registry;
+
+namespace Taxonomy.Host.Manifest;
+
+/// <summary>
+/// Manifest → <see cref="MethodDefinition"/>: JSON plus overrides, read through Microsoft.Extensions.Configuration,
+/// each role's "type" resolved in the registry, options bound strictly. Every error names the file and field.
+/// </summary>
+public sealed class ManifestLoader(BlockRegistry registry)
+{
+    public MethodDefinition Load(string path, IEnumerable<string>? overrides = null) =>
+        Load(ManifestDocument.Load(path), overrides);
+
+    public MethodDefinition Load(ManifestDocument document, IEnumerable<string>? overrides = null)
+    {
+        foreach (var assignment in overrides ?? [])
+        {
+            document.Set(assignment);
+        }
+        var file = document.Path;
+        foreach (var key in document.Root.Select(p => p.Key))
+        {
+            if (!ManifestFields.All.Contains(key, StringComparer.OrdinalIgnoreCase))
+            {
+                throw new ManifestException(
+                    $"{file}: unknown field '{key}'. Valid fields: {string.Join(", ", ManifestFields.All)}.");
+            }
+        }
+
+        var settingsJson = new JsonObject(document.Root
+            .Where(p => ManifestFields.Settings.Contains(p.Key, StringComparer.OrdinalIgnoreCase))
+            .Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone())));
+        var settings = (RunSettings)OptionsBinder.Bind(Configuration(settingsJson), typeof(RunSettings),
+            file, "manifest", "the manifest");
+        if (!settings.Device.Equals("cpu", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new ManifestException(
+                $"{file}: device: '{settings.Device}' is not available; only \"cpu\" (this TorchSharp build has no CUDA).");
+        }
+
+        var root = Configuration(document.Root);
+        var preprocessors = LoadPreprocessors(root.GetSection("preprocessor"), file);
+        var blocks = new Dictionary<BlockRole, BlockSpec>();
+        foreach (var role in BlockRoles.All.Where(r => r != BlockRole.Preprocessor))
+        {
+            var field = BlockRoles.Field(role);
+            var section = root.GetSection(field);
+            if (!section.Exists())
+            {
+                throw new ManifestException(
+                    $"{file}: missing '{field}' ({BlockRoles.Meaning(role)}). Choose one of: {Names(role)}.");
+            }
+            blocks[role] = LoadBlock(role, section, field, file);
+        }
+        return new MethodDefinition(file, document.Directory, settings, preprocessors, blocks);
+    }
+
+    private List<BlockSpec> LoadPreprocessors(IConfigurationSection section, string file)
+    {
+        if (!section.Exists())
+        {
+            return [];
+        }
+        var children = section.GetChildren().ToList();
+        var isList = section.Value is null && children.Count > 0 && children.All(c => int.TryParse(c.Key, out _));
+        return isList
+            ? children.OrderBy(c => int.Parse(c.Key)).Select(c => LoadBlock(BlockRole.Preprocessor, c, $"preprocessor[{c.Key}]", file)).ToList()
+            : [LoadBlock(BlockRole.Preprocessor, section, "preprocessor", file)];
+    }
+
+    private BlockSpec LoadBlock(BlockRole role, IConfigurationSection section, string path, string file)
+    {
+        var type = section.Value ?? section["type"];
+        if (string.IsNullOrWhiteSpace(type))
+        {
+            throw new ManifestException(
+                $"{file}: {path}: needs a \"type\" ({BlockRoles.Meaning(role)}). Choose one of: {Names(role)}.");
+        }
+        var descriptor = registry.Find(role, type) ?? throw new ManifestException(
+            $"{file}: {path}.type: unknown {BlockRoles.Field(role)} '{type}'. Valid choices: {Names(role)}.");
+        var options = section.Value is not null
+            ? BareOptions(descriptor)
+            : (BlockOptions)OptionsBinder.Bind(section, descriptor.OptionsType, file, path, $"{path} '{type}'");
+        options.Type = type;
+        return new BlockSpec(descriptor, options, path);
+    }
+
+    /// <summary>A role written as a bare string, e.g. "postClustering": "kmeans": default options.</summary>
+    private static BlockOptions BareOptions(BlockDescriptor descriptor)
+    {
+        var options = (BlockOptions)Activator.CreateInstance(descriptor.OptionsType)!;
+        options.ApplyDefaults();
+        return options;
+    }
+
+    private string Names(BlockRole role) => string.Join(", ", registry.OfRole(role).Select(d => d.Name));
+
+    private static IConfigurationRoot Configuration(JsonObject json) =>
+        new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json.ToJsonString()))).Build();
+}

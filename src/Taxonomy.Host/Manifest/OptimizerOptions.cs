@@ -1,0 +1,67 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+
+namespace Taxonomy.Host.Manifest;
+
+public enum OptimizerKind
+{
+    Adam,
+    Sgd,
+}
+
+/// <summary>Optimiser settings a phase may override (see <see cref="OptimizerOptions.Phases"/>).</summary>
+public class OptimizerSettings
+{
+    [Description("adam or sgd.")]
+    public OptimizerKind? Type { get; set; }
+
+    [Description("Learning rate.")]
+    [Range(0.0, 100.0)]
+    public double? LearningRate { get; set; }
+
+    [Description("SGD momentum.")]
+    [Range(0.0, 1.0)]
+    public double? Momentum { get; set; }
+
+    [Description("SGD with Nesterov momentum.")]
+    public bool? Nesterov { get; set; }
+
+    [Description("L2 weight decay.")]
+    [Range(0.0, 1.0)]
+    public double? WeightDecay { get; set; }
+
+    [Description("Mini-batch size.")]
+    [Range(1, 1_000_000)]
+    public int? BatchSize { get; set; }
+}
+
+/// <summary>
+/// The optimiser for every phase, with per-phase overrides keyed by the schedule's phase names, e.g.
+/// "phases": { "clustering": { "learningRate": 0.0001 } } as in ClustPy's defaults.
+/// </summary>
+public sealed class OptimizerOptions : OptimizerSettings
+{
+    [Description("Overrides by phase name (\"pretrain\", \"clustering\").")]
+    public Dictionary<string, OptimizerSettings> Phases { get; set; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>The settings of one phase: its overrides over the defaults over built-in defaults.</summary>
+    public EffectiveOptimizer For(string phase)
+    {
+        var o = Phases.GetValueOrDefault(phase) ?? new OptimizerSettings();
+        return new EffectiveOptimizer(
+            o.Type ?? Type ?? OptimizerKind.Adam,
+            o.LearningRate ?? LearningRate ?? 0.001,
+            o.Momentum ?? Momentum ?? 0.9,
+            o.Nesterov ?? Nesterov ?? false,
+            o.WeightDecay ?? WeightDecay ?? 0.0,
+            o.BatchSize ?? BatchSize ?? 256);
+    }
+}
+
+public sealed record EffectiveOptimizer(
+    OptimizerKind Type, double LearningRate, double Momentum, bool Nesterov, double WeightDecay, int BatchSize)
+{
+    public override string ToString() => Type == OptimizerKind.Adam
+        ? $"adam lr {LearningRate:g4} batch {BatchSize}"
+        : $"sgd lr {LearningRate:g4} momentum {Momentum}{(Nesterov ? " nesterov" : "")} batch {BatchSize}";
+}

@@ -1,0 +1,85 @@
+using System.ComponentModel.DataAnnotations;
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
+using Taxonomy.Abstractions.Registration;
+
+namespace Taxonomy.Host.Manifest;
+
+/// <summary>
+/// Binds a manifest section to a typed options class, strictly: unknown keys, values of the wrong type and
+/// out-of-range values are errors naming the file and the field, with the valid keys listed.
+/// </summary>
+public static class OptionsBinder
+{
+    public static object Bind(IConfiguration section, Type optionsType, string file, string path, string owner)
+    {
+        CheckKeys(section, optionsType, file, path, owner);
+
+        var options = Activator.CreateInstance(optionsType)!;
+        try
+        {
+            section.Bind(options, b => b.ErrorOnUnknownConfiguration = true);
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ManifestException($"{file}: {path}: {Describe(e, section)}", e);
+        }
+
+        if (options is BlockOptions block)
+        {
+            block.ApplyDefaults();
+        }
+        var problems = new List<ValidationResult>();
+        Validator.TryValidateObject(options, new ValidationContext(options), problems, validateAllProperties: true);
+        var messages = problems.Select(p => $"{path}.{CamelCase(p.MemberNames.FirstOrDefault() ?? "")}: {p.ErrorMessage}")
+            .Concat((options as BlockOptions)?.Validate().Select(v => $"{path}.{v.Option}: {v.Message}") ?? [])
+            .ToList();
+        if (messages.Count > 0)
+        {
+            throw new ManifestException($"{file}: " + string.Join("; ", messages));
+        }
+        return options;
+    }
+
+    /// <summary>Rejects keys with no matching property, recursing into nested option objects and dictionaries.</summary>
+    private static void CheckKeys(IConfiguration section, Type type, string file, string path, string owner)
+    {
+        var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).ToList();
+        foreach (var child in section.GetChildren())
+        {
+            var property = properties.FirstOrDefault(p => p.Name.Equals(child.Key, StringComparison.OrdinalIgnoreCase))
+                ?? throw new ManifestException(
+                    $"{file}: {path}.{child.Key}: unknown option for {owner}. Valid options: " +
+                    string.Join(", ", properties.Select(p => CamelCase(p.Name))) + ".");
+            var childType = property.PropertyType;
+            if (childType.IsGenericType && childType.GetGenericTypeDefinition() == typeof(Dictionary<,>))
+            {
+                var valueType = childType.GetGenericArguments()[1];
+                foreach (var entry in child.GetChildren().Where(_ => IsOptionsObject(valueType)))
+                {
+                    CheckKeys(entry, valueType, file, $"{path}.{child.Key}.{entry.Key}", owner);
+                }
+            }
+            else if (IsOptionsObject(childType))
+            {
+                CheckKeys(child, childType, file, $"{path}.{child.Key}", owner);
+            }
+        }
+    }
+
+    private static bool IsOptionsObject(Type type) =>
+        type.IsClass && type != typeof(string) && !typeof(System.Collections.IEnumerable).IsAssignableFrom(type);
+
+    public static string CamelCase(string name) =>
+        name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name[1..];
+
+    /// <summary>The binder's conversion error, with the manifest's dotted path and the offending value.</summary>
+    private static string Describe(InvalidOperationException e, IConfiguration section)
+    {
+        var message = e.InnerException is { } inner && e.Message.StartsWith("Failed to convert", StringComparison.Ordinal)
+            ? $"{e.Message} ({inner.Message})"
+            : e.Message;
+        var prefix = section is IConfigurationSection s ? s.Path + ":" : "";
+        return (prefix.Length > 1 ? message.Replace(prefix, "") : message).Replace(':', '.');
+    }
+}

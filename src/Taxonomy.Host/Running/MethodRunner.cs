@@ -1,0 +1,141 @@
+using System.Diagnostics;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using Microsoft.Extensions.DependencyInjection;
+using TorchSharp;
+using Taxonomy.Abstractions.Data;
+using Taxonomy.Abstractions.Training;
+using Taxonomy.Blocks.Data;
+using Taxonomy.Blocks.Metrics;
+using Taxonomy.Host.Composition;
+using Taxonomy.Host.Manifest;
+using Taxonomy.Host.Training;
+
+namespace Taxonomy.Host.Running;
+
+/// <summary>
+/// Runs one method end to end: data → preprocessing → blocks → training → post-clustering → metrics.
+/// </summary>
+public sealed class MethodRunner(IServiceProvider services, TextWriter log)
+{
+    private static readonly JsonSerializerOptions s_json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
+
+    public RunResult Run(MethodDefinition method)
+    {
+        var total = Stopwatch.StartNew();
+        var settings = method.Settings;
+        var threads = settings.Threads ?? Environment.ProcessorCount;
+        torch.set_num_threads(threads);
+
+        using var scope = services.CreateScope();
+        using var pipeline = Pipeline.Compose(method, scope.ServiceProvider);
+        using var random = new RunRandom(settings.Seed);
+        using var raw = DataCatalog.Load(settings.Data, settings.Seed, method.Directory);
+        var clusters = settings.Clusters ?? DistinctLabels(raw, method.File);
+        using var data = Preprocess(raw, pipeline, method);
+        log.WriteLine($"{method.Name}: {data.Name} ({data.Source}), n={data.Count}, sample shape " +
+                      $"[{string.Join(", ", data.SampleShape)}], k={clusters}, seed {settings.Seed}, {threads} threads");
+        try
+        {
+            pipeline.Branch.Build(data.SampleShape, clusters);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ManifestException($"{method.File}: {method[Abstractions.Registration.BlockRole.Branch].Describe()}: {e.Message}", e);
+        }
+
+        using var run = new RunContext(data, pipeline.Branch, pipeline.FeatureSelector, random,
+            scope.ServiceProvider.GetRequiredService<IKMeans>(), clusters, log);
+        var phases = new Trainer(pipeline, run, settings).Train();
+
+        var post = Stopwatch.StartNew();
+        var assignments = pipeline.PostClustering.Assign(run);
+        post.Stop();
+        if (assignments.Length != data.Count)
+        {
+            throw new TrainingException(
+                $"{pipeline.Describe(pipeline.PostClustering)} returned {assignments.Length} assignments for {data.Count} samples.");
+        }
+        return new RunResult
+        {
+            Method = method.Name,
+            Manifest = method.File,
+            EffectiveManifest = Effective(method),
+            Dataset = data.Name,
+            DataSource = data.Source,
+            Samples = data.Count,
+            Clusters = clusters,
+            Seed = settings.Seed,
+            Threads = threads,
+            Metrics = data.Labels is { } labels ? MetricSet.Compute(labels, assignments) : null,
+            Phases = phases,
+            PostClusteringSeconds = post.Elapsed.TotalSeconds,
+            TotalSeconds = total.Elapsed.TotalSeconds,
+            Versions = Versions(),
+            Assignments = assignments,
+            Labels = data.Labels,
+        };
+    }
+
+    /// <summary>The manifest as it ran: every block with all its options, defaults included.</summary>
+    public static JsonObject Effective(MethodDefinition method)
+    {
+        var json = (JsonObject)JsonSerializer.SerializeToNode(method.Settings, s_json)!;
+        json["preprocessor"] = new JsonArray(method.Preprocessors.Select(p => Serialize(p.Options)).ToArray());
+        foreach (var (role, spec) in method.Blocks)
+        {
+            json[Registry.BlockRoles.Field(role)] = Serialize(spec.Options);
+        }
+        return json;
+    }
+
+    private static JsonNode Serialize(object options) => JsonSerializer.SerializeToNode(options, options.GetType(), s_json)!;
+
+    private static int DistinctLabels(Dataset data, string file) =>
+        data.Labels is { } labels
+            ? labels.Distinct().Count()
+            : throw new ManifestException(
+                $"{file}: clusters: not given, and the data set '{data.Name}' has no labels to count; " +
+                "set \"clusters\" in the manifest or pass --clusters K.");
+
+    private static Dataset Preprocess(Dataset raw, Pipeline pipeline, MethodDefinition method)
+    {
+        var features = raw.Features.alias();
+        for (var i = 0; i < pipeline.Preprocessors.Count; i++)
+        {
+            var next = pipeline.Preprocessors[i].Apply(features);
+            features.Dispose();
+            features = next;
+        }
+        using (var scope = torch.NewDisposeScope())
+        {
+            var bad = torch.isfinite(features).logical_not().reshape(features.shape[0], -1).any(1);
+            if (bad.any().item<bool>())
+            {
+                var row = bad.nonzero()[0, 0].item<long>();
+                var stage = pipeline.Preprocessors.Count == 0 ? "" : " after preprocessing";
+                throw new DataException(
+                    $"{raw.Source}: sample {row + 1} has NaN or infinite values{stage}; clean the data or change the preprocessor.");
+            }
+        }
+        return raw.WithFeatures(features.contiguous());
+    }
+
+    private static Dictionary<string, string> Versions() => new()
+    {
+        ["taxonomy"] = Version(typeof(MethodRunner).Assembly),
+        ["torchsharp"] = Version(typeof(torch).Assembly),
+        ["dotnet"] = Environment.Version.ToString(),
+        ["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
+    };
+
+    private static string Version(Assembly assembly) =>
+        assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+        ?? assembly.GetName().Version?.ToString() ?? "?";
+}

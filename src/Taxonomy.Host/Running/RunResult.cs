@@ -1,0 +1,32 @@
+using System.Text.Json.Nodes;
+using Taxonomy.Blocks.Metrics;
+using Taxonomy.Host.Training;
+
+namespace Taxonomy.Host.Running;
+
+/// <summary>Everything a run reports: what ran, on what, how well, and how long each phase took.</summary>
+public sealed record RunResult
+{
+    public required string Method { get; init; }
+    public required string Manifest { get; init; }
+    public required JsonObject EffectiveManifest { get; init; }
+    public required string Dataset { get; init; }
+    public required string DataSource { get; init; }
+    public required int Samples { get; init; }
+    public required int Clusters { get; init; }
+    public required int Seed { get; init; }
+    public required int Threads { get; init; }
+    public MetricSet? Metrics { get; init; }
+    public required IReadOnlyList<PhaseReport> Phases { get; init; }
+    public required double PostClusteringSeconds { get; init; }
+    public required double TotalSeconds { get; init; }
+    public required IReadOnlyDictionary<string, string> Versions { get; init; }
+    public required int[] Assignments { get; init; }
+    public int[]? Labels { get; init; }
+
+    /// <summary>The one-line summary the CLI prints last.</summary>
+    public string Summary() =>
+        $"{Method} on {Dataset} (n={Samples}, k={Clusters}, seed {Seed}): " +
+        (Metrics is { } m ? $"ACC {m.Accuracy:F4}  NMI {m.Nmi:F4}  ARI {m.Ari:F4}" : "no labels, no metrics") +
+        $"  {TotalSeconds:F1} s";
+}

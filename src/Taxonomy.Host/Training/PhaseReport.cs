@@ -1,0 +1,11 @@
+namespace Taxonomy.Host.Training;
+
+/// <summary>What one phase did: epochs run, wall time, throughput, and why it ended.</summary>
+public sealed record PhaseReport(
+    string Name,
+    int EpochsPlanned,
+    int EpochsRun,
+    long Iterations,
+    double Seconds,
+    double SamplesPerSecond,
+    bool StoppedByUpdater);

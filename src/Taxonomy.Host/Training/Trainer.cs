@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using TorchSharp;
+using TorchSharp.Modules;
+using Taxonomy.Abstractions.Training;
+using Taxonomy.Blocks.Metrics;
+using Taxonomy.Host.Composition;
+using Taxonomy.Host.Manifest;
+
+namespace Taxonomy.Host.Training;
+
+/// <summary>
+/// The one training loop of every method. Phases come from the schedule; per batch: branch → features →
+/// weighted losses → step, with the updater's hooks around it. Each step runs in its own dispose scope.
+/// </summary>
+public sealed class Trainer(Pipeline pipeline, RunContext run, RunSettings settings)
+{
+    private long _globalIteration;
+
+    public IReadOnlyList<PhaseReport> Train()
+    {
+        var reports = new List<PhaseReport>();
+        var phases = pipeline.Schedule.Phases;
+        for (var i = 0; i < phases.Count; i++)
+        {
+            if (phases[i].Epochs > 0)
+            {
+                reports.Add(RunPhase(phases[i], i));
+            }
+        }
+        pipeline.Branch.Module.eval();
+        return reports;
+    }
+
+    private PhaseReport RunPhase(Phase phase, int phaseIndex)
+    {
+        var optimizerSettings = settings.Optimizer.For(phase.OptimizerKey);
+        var n = run.Data.Count;
+        var batchSize = Math.Min(optimizerSettings.BatchSize, n);
+        var batches = (int)Math.Ceiling((double)n / batchSize);
+        // A last batch of one sample breaks batch normalisation and adds only noise: fold it away.
+        if (batches > 1 && n % batchSize == 1)
+        {
+            batches--;
+        }
+        run.Progress = Progress(phase, phaseIndex, 0, batches, 0);
+        run.Log($"[{phase.Name}] {phase.Epochs} epochs, {batches} batches of {batchSize}, {optimizerSettings}");
+
+        var clock = Stopwatch.StartNew();
+        pipeline.ClusterUpdater.OnPhaseStart(run);
+        using var optimizer = OptimizerFactory.Create(optimizerSettings, TrainableParameters());
+        pipeline.Branch.Module.train();
+
+        long iteration = 0;
+        var epochsRun = 0;
+        var stopped = false;
+        for (var epoch = 0; epoch < phase.Epochs && !stopped; epoch++)
+        {
+            var epochClock = Stopwatch.StartNew();
+            var sums = new LossSums();
+            using (var order = torch.randperm(n, generator: run.Random.Torch))
+            {
+                for (var b = 0; b < batches && !stopped; b++)
+                {
+                    run.Progress = Progress(phase, phaseIndex, epoch, batches, iteration);
+                    var start = (long)b * batchSize;
+                    var length = b == batches - 1 ? n - start : batchSize;
+                    stopped = Step(optimizer, order, start, length, sums, epoch, b);
+                    iteration++;
+                    _globalIteration++;
+                }
+            }
+            epochsRun++;
+            run.Progress = Progress(phase, phaseIndex, epoch, batches, iteration);
+            stopped |= pipeline.ClusterUpdater.OnEpochEnd(run) == UpdateOutcome.StopPhase;
+            LogEpoch(phase, epoch, sums, epochClock.Elapsed.TotalSeconds);
+        }
+        clock.Stop();
+        if (stopped)
+        {
+            run.Log($"[{phase.Name}] stopped by {pipeline.Describe(pipeline.ClusterUpdater)} after {epochsRun} epochs");
+        }
+        var seconds = clock.Elapsed.TotalSeconds;
+        var samples = (double)iteration * batchSize;
+        return new PhaseReport(phase.Name, phase.Epochs, epochsRun, iteration, seconds, samples / Math.Max(seconds, 1e-9), stopped);
+    }
+
+    /// <summary>One optimiser step on one batch. Returns true when an updater ends the phase.</summary>
+    private bool Step(torch.optim.Optimizer optimizer, torch.Tensor order, long start, long length, LossSums sums,
+        int epoch, int batchNumber)
+    {
+        using var scope = torch.NewDisposeScope();
+        var indices = order.narrow(0, start, length);
+        var batch = new Batch(run.Data.Features.index_select(0, indices), indices);
+        if (pipeline.ClusterUpdater.OnBatchStart(run, batch) == UpdateOutcome.StopPhase)
+        {
+            return true;
+        }
+        var weights = pipeline.Schedule.WeightsAt(run.Progress);
+        var useNonClustering = weights.NonClustering > 0 && pipeline.NonClusteringLoss.Contributes;
+        var useClustering = weights.Clustering > 0 && pipeline.ClusteringLoss.Contributes;
+
+        optimizer.zero_grad();
+        var outputs = pipeline.Branch.Forward(batch.Inputs, RequiredLayers(useNonClustering, useClustering));
+        var step = new StepInput(batch, outputs, run);
+        torch.Tensor? total = null;
+        if (useNonClustering)
+        {
+            var loss = pipeline.NonClusteringLoss.Compute(step);
+            sums.NonClustering += Checked(loss, "non-clustering", epoch, batchNumber);
+            total = loss * (weights.NonClustering * pipeline.NonClusteringLoss.Weight);
+        }
+        if (useClustering)
+        {
+            var loss = pipeline.ClusteringLoss.Compute(step);
+            sums.Clustering += Checked(loss, "clustering", epoch, batchNumber);
+            var weighted = loss * (weights.Clustering * pipeline.ClusteringLoss.Weight);
+            total = total is null ? weighted : total + weighted;
+        }
+        if (total is not null && total.requires_grad)
+        {
+            total.backward();
+            optimizer.step();
+        }
+        sums.Batches++;
+        using (torch.no_grad())
+        {
+            pipeline.ClusterUpdater.OnBatchEnd(run, step);
+        }
+        return false;
+    }
+
+    private HashSet<string> RequiredLayers(bool nonClustering, bool clustering)
+    {
+        var required = new HashSet<string>();
+        if (nonClustering)
+        {
+            required.UnionWith(pipeline.NonClusteringLoss.RequiredLayers);
+        }
+        if (clustering)
+        {
+            required.UnionWith(pipeline.FeatureSelector.RequiredLayers);
+            required.UnionWith(pipeline.ClusteringLoss.RequiredLayers);
+        }
+        return required;
+    }
+
+    private double Checked(torch.Tensor loss, string which, int epoch, int batch)
+    {
+        var value = loss.item<float>();
+        if (!float.IsFinite(value))
+        {
+            throw new TrainingException(
+                $"phase '{run.Progress.Phase.Name}', epoch {epoch + 1}, batch {batch + 1}: the {which} loss " +
+                $"({pipeline.Describe(which == "clustering" ? pipeline.ClusteringLoss : pipeline.NonClusteringLoss)}) " +
+                $"is {value}. Lower optimizer.learningRate, check the preprocessing, or the loss's options.");
+        }
+        return value;
+    }
+
+    private IEnumerable<Parameter> TrainableParameters()
+    {
+        var parameters = pipeline.Branch.Module.parameters().Concat(pipeline.ClusteringLoss.Parameters);
+        if (run.State.TrainableCentroids is { } centroids)
+        {
+            parameters = parameters.Append(centroids);
+        }
+        return parameters.Where(p => p.requires_grad).ToList();
+    }
+
+    private TrainingProgress Progress(Phase phase, int index, int epoch, int batches, long iteration) => new()
+    {
+        Phase = phase,
+        PhaseIndex = index,
+        Epoch = epoch,
+        BatchesPerEpoch = batches,
+        Iteration = iteration,
+        GlobalIteration = _globalIteration,
+    };
+
+    private void LogEpoch(Phase phase, int epoch, LossSums sums, double seconds)
+    {
+        var line = $"[{phase.Name}] epoch {epoch + 1,4}/{phase.Epochs}  loss {sums.Mean(sums.NonClustering + sums.Clustering),10:F6}";
+        if (sums.NonClustering != 0 && sums.Clustering != 0)
+        {
+            line += $" (non-clustering {sums.Mean(sums.NonClustering):F6}, clustering {sums.Mean(sums.Clustering):F6})";
+        }
+        line += $"  {seconds,6:F2} s  {run.Data.Count / Math.Max(seconds, 1e-9),8:F0} samples/s";
+        var every = settings.Log.MetricsEvery;
+        if (run.Data.Labels is { } labels && every > 0 && ((epoch + 1) % every == 0 || epoch + 1 == phase.Epochs))
+        {
+            line += "  " + MetricSet.Compute(labels, Evaluation.QuickAssignments(run));
+        }
+        line += $"  rss {Environment.WorkingSet / (1 << 20)} MB";
+        run.Log(line);
+    }
+
+    private sealed class LossSums
+    {
+        public double NonClustering;
+        public double Clustering;
+        public int Batches;
+
+        public double Mean(double sum) => Batches == 0 ? 0 : sum / Batches;
+    }
+}

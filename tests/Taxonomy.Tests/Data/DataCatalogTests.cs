@@ -1,0 +1,152 @@
+using Taxonomy.Blocks.Data;
+using TorchSharp;
+
+namespace Taxonomy.Tests.Data;
+
+[TestFixture]
+public sealed class DataCatalogTests
+{
+    private TempFolder _folder = null!;
+
+    [SetUp]
+    public void CreateFolder() => _folder = new TempFolder();
+
+    [TearDown]
+    public void DeleteFolder() => _folder.Dispose();
+
+    [Test]
+    public void Digits_is_the_default_and_loads_1797_images_of_64_pixels_in_0_to_16_with_10_labels()
+    {
+        using var data = DataCatalog.Load(new DataOptions(), seed: 1);
+
+        Assert.That(data.Name, Is.EqualTo("digits"));
+        Assert.That(data.Features.shape, Is.EqualTo(new long[] { 1797, 64 }));
+        Assert.That(data.Features.min().item<float>(), Is.EqualTo(0f));
+        Assert.That(data.Features.max().item<float>(), Is.EqualTo(16f));
+        Assert.That(data.Labels!.Distinct().Order(), Is.EqualTo(Enumerable.Range(0, 10)));
+    }
+
+    [Test]
+    public void A_limit_keeps_the_first_samples()
+    {
+        using var all = DataCatalog.Load(new DataOptions { Source = "synthetic", PerCluster = 50 }, seed: 1);
+        using var some = DataCatalog.Load(new DataOptions { Source = "synthetic", PerCluster = 50, Limit = 30 }, seed: 1);
+
+        Assert.That(some.Count, Is.EqualTo(30));
+        Assert.That(some.Labels, Is.EqualTo(all.Labels![..30]));
+        using var head = all.Features[..30];
+        Assert.That(some.Features.data<float>().ToArray(), Is.EqualTo(head.data<float>().ToArray()));
+    }
+
+    [Test]
+    public void A_limit_on_digits_stops_reading_early()
+    {
+        using var data = DataCatalog.Load(new DataOptions { Limit = 100 }, seed: 1);
+
+        Assert.That(data.Count, Is.EqualTo(100));
+    }
+
+    [TestCase(0)]
+    [TestCase(-5)]
+    public void A_limit_that_is_not_positive_is_rejected(int limit)
+    {
+        Assert.That(() => DataCatalog.Load(new DataOptions { Limit = limit }, seed: 1),
+            Throws.TypeOf<DataException>().With.Message.Contains($"data.limit must be positive (or absent for all samples), got {limit}"));
+    }
+
+    [Test]
+    public void Synthetic_and_blobs_take_their_options()
+    {
+        using var synthetic = DataCatalog.Load(new DataOptions { Source = "synthetic", PerCluster = 10 }, seed: 1);
+        using var blobs = DataCatalog.Load(
+            new DataOptions { Source = "Blobs", Clusters = 3, PerCluster = 5, Dimensions = 7, Spread = 2 }, seed: 1);
+
+        Assert.That(synthetic.Features.shape, Is.EqualTo(new long[] { 40, 100 }));
+        Assert.That(blobs.Features.shape, Is.EqualTo(new long[] { 15, 7 }));
+    }
+
+    [Test]
+    public void An_unknown_name_lists_the_built_ins_and_the_paths_tried()
+    {
+        Assert.That(() => DataCatalog.Load(new DataOptions { Source = "mnist" }, seed: 1, baseDirectory: _folder.Path),
+            Throws.TypeOf<DataException>()
+                .With.Message.Contains("Data source 'mnist' is neither a built-in data set (digits, synthetic, blobs, fashion-mnist)")
+                .And.Message.Contains(Path.Combine(_folder.Path, "mnist"))
+                .And.Message.Contains(Path.Combine(Environment.CurrentDirectory, "mnist")));
+    }
+
+    [Test]
+    public void A_relative_csv_path_resolves_against_the_manifest_folder()
+    {
+        Directory.CreateDirectory(_folder.File("sets"));
+        TestFiles.WriteText(_folder.File(Path.Combine("sets", "points.csv")), "1,2,0\n3,4,1\n");
+
+        using var data = DataCatalog.Load(new DataOptions { Source = "sets/points.csv" }, seed: 1, baseDirectory: _folder.Path);
+
+        Assert.That(data.Name, Is.EqualTo("points"));
+        Assert.That(data.Labels, Is.EqualTo(new[] { 0, 1 }));
+    }
+
+    [Test]
+    public void A_relative_path_falls_back_to_the_current_directory()
+    {
+        TestFiles.WriteText(_folder.File("here.csv"), "5,6\n");
+        var previous = Environment.CurrentDirectory;
+        try
+        {
+            Environment.CurrentDirectory = _folder.Path;
+            using var data = DataCatalog.Load(
+                new DataOptions { Source = "here.csv", Labels = false }, seed: 1, baseDirectory: Path.GetTempPath());
+
+            Assert.That(data.Features.data<float>().ToArray(), Is.EqualTo(new[] { 5f, 6f }));
+        }
+        finally
+        {
+            Environment.CurrentDirectory = previous;
+        }
+    }
+
+    [Test]
+    public void A_folder_path_reads_idx_files()
+    {
+        TestFiles.WriteImages(_folder.File("train-images-idx3-ubyte"), 2, 2, 2, i => (byte)i);
+
+        using var data = DataCatalog.Load(new DataOptions { Source = _folder.Path }, seed: 1);
+
+        Assert.That(data.Features.shape, Is.EqualTo(new long[] { 2, 1, 2, 2 }));
+    }
+
+    [Test]
+    public void A_file_that_is_not_csv_is_rejected_with_the_supported_kinds()
+    {
+        var path = TestFiles.WriteText(_folder.File("data.json"), "{}");
+
+        Assert.That(() => DataCatalog.Load(new DataOptions { Source = path }, seed: 1),
+            Throws.TypeOf<DataException>().With.Message.Contains("data.json: unsupported data file; expected a .csv or .csv.gz file"));
+    }
+
+    [Test]
+    public void Missing_fashion_mnist_says_how_to_install_it()
+    {
+        Assert.That(() => DataCatalog.LoadFashionMnist(_folder.File("absent")),
+            Throws.TypeOf<DataException>().With.Message.EqualTo(
+                "Fashion-MNIST is not installed: run `sudo apt-get install dataset-fashion-mnist` " +
+                "(Debian package; it installs /usr/share/datasets/fashion-mnist/)."));
+    }
+
+    [Test]
+    public void Fashion_mnist_loads_70000_images_of_1_by_28_by_28_with_labels_0_to_9()
+    {
+        if (!Directory.Exists(DataCatalog.FashionMnistFolder))
+        {
+            Assert.Ignore("Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist).");
+        }
+
+        using var data = DataCatalog.Load(new DataOptions { Source = "fashion-mnist" }, seed: 1);
+
+        Assert.That(data.Name, Is.EqualTo("fashion-mnist"));
+        Assert.That(data.Features.shape, Is.EqualTo(new long[] { 70_000, 1, 28, 28 }));
+        Assert.That(data.Labels!.Distinct().Order(), Is.EqualTo(Enumerable.Range(0, 10)));
+        Assert.That(data.Features.max().item<float>(), Is.EqualTo(255f));
+    }
+}
