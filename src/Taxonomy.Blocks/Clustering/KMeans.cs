@@ -166,8 +166,8 @@ public sealed class KMeans : IKMeans
         {
             iterations = i + 1;
             using var step = NewDisposeScope();
-            var (labels, distances) = Assign(data, centres);
-            var updated = UpdateCentres(x, labels, distances, centres.shape[0]);
+            var (labels, scores) = Assign(data, centres);
+            var updated = UpdateCentres(data, labels, scores, centres.shape[0]);
             var unchanged = previousLabels is not null && labels.eq(previousLabels).all().item<bool>();
             var shift = unchanged ? 0.0 : (updated - centres).square().sum(ScalarType.Float64).item<double>();
 
@@ -187,18 +187,22 @@ public sealed class KMeans : IKMeans
         return new Run(centres, finalLabels, inertia, iterations).MoveToOuterDisposeScope();
     }
 
-    /// <summary>E-step: nearest centre (int64 [n]) and its squared distance ([n]). Joins the caller's scope.</summary>
-    private static (Tensor Labels, Tensor Distances) Assign(PreparedData data, Tensor centres)
+    /// <summary>
+    /// E-step: nearest centre (int64 [n]) and its score ‖c‖² − 2 x·c ([n]; + ‖x‖² gives the squared distance, which only
+    /// the rare empty-cluster relocation needs). Joins the caller's scope.
+    /// </summary>
+    private static (Tensor Labels, Tensor Scores) Assign(PreparedData data, Tensor centres)
     {
-        // ‖x‖² is the same for every centre: take the argmin of ‖c‖² − 2 x·cᵀ, then add ‖x‖² to the [n] minima only.
-        var score = centres.square().sum(1).unsqueeze(0).addmm(data.X, centres.t(), beta: 1, alpha: -2);
-        var (values, indexes) = score.min(1);
-        return (indexes, values.add_(data.SquaredNorms).clamp_min_(0));
+        var (values, indexes) = centres.square().sum(1).unsqueeze(0)
+            .addmm(data.X, centres.t(), beta: 1, alpha: -2)
+            .min(1);
+        return (indexes, values);
     }
 
     /// <summary>M-step with scikit-learn's empty-cluster relocation. Joins the caller's scope.</summary>
-    private static Tensor UpdateCentres(Tensor x, Tensor labels, Tensor distances, long clusters)
+    private static Tensor UpdateCentres(PreparedData data, Tensor labels, Tensor scores, long clusters)
     {
+        var x = data.X;
         var sums = zeros(clusters, x.shape[1], x.dtype, x.device).index_add_(0, labels, x, 1);
         var counts = labels.bincount(null, clusters).cpu().data<long>().ToArray();
 
@@ -207,7 +211,7 @@ public sealed class KMeans : IKMeans
         {
             // Each empty cluster takes one of the points farthest from their centres: the point leaves its
             // cluster's sum and becomes the empty cluster's sum (labels are fixed by the next E-step).
-            var far = distances.topk(empty.Length).indexes;
+            var far = scores.add(data.SquaredNorms).topk(empty.Length).indexes;
             var farIds = far.cpu().data<long>().ToArray();
             var farLabels = labels.index_select(0, far).cpu().data<long>().ToArray();
             for (var j = 0; j < empty.Length; j++)

@@ -17,6 +17,20 @@ internal static class CompressedFile
         }
     }
 
+    /// <summary>Opens the file, reads it with <paramref name="read"/>, and reports corrupt gzip data as a <see cref="DataException"/>.</summary>
+    public static T Read<T>(string path, Func<Stream, T> read)
+    {
+        using var stream = Open(path);
+        try
+        {
+            return read(stream);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new DataException($"{path}: corrupt gzip data: {e.Message}", e);
+        }
+    }
+
     /// <summary>Wraps a seekable stream in a decompressor when it starts with the gzip magic 0x1f 0x8b.</summary>
     public static Stream Open(Stream stream)
     {

@@ -27,7 +27,7 @@ public static class DataCatalog
         var source = options.Source.Trim();
         var dataset = source.ToLowerInvariant() switch
         {
-            "digits" => LoadDigits(options.Labels, options.Limit),
+            "digits" => LoadDigits(options.Limit),
             "synthetic" => SyntheticData.FourClusters(seed, options.PerCluster),
             "blobs" => SyntheticData.Blobs(seed, options.Clusters, options.PerCluster, options.Dimensions, options.Spread),
             "fashion-mnist" => LoadFashionMnist(FashionMnistFolder),
@@ -36,13 +36,13 @@ public static class DataCatalog
         return options.Limit is int limit ? Take(dataset, limit) : dataset;
     }
 
-    /// <summary>The embedded UCI digits (1,797 8×8 images, values 0..16), read through <see cref="CsvReader"/>.</summary>
-    public static Dataset LoadDigits(bool labels = true, int? limit = null)
+    /// <summary>The embedded UCI digits (1,797 8×8 images, values 0..16, labelled), read through <see cref="CsvReader"/>.</summary>
+    public static Dataset LoadDigits(int? limit = null)
     {
         using var resource = typeof(DataCatalog).Assembly.GetManifestResourceStream(DigitsResource)
             ?? throw new DataException($"The embedded resource {DigitsResource} is missing from {typeof(DataCatalog).Assembly.GetName().Name}.");
         using var stream = CompressedFile.Open(resource);
-        return CsvReader.Read(stream, $"embedded {DigitsResource}", labels, limit, "digits",
+        return CsvReader.Read(stream, $"embedded {DigitsResource}", labels: true, limit, "digits",
             "UCI Optical Recognition of Handwritten Digits (Alpaydin & Kaynak, 1998; CC BY 4.0), embedded");
     }
 

@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using System.Globalization;
 
 namespace Taxonomy.Blocks.Data;
 
@@ -8,7 +9,7 @@ public sealed class DataOptions
     [Description("A built-in data set (digits, synthetic, blobs, fashion-mnist), or a path: a .csv/.csv.gz file or a folder of IDX files. Relative paths are resolved against the manifest's folder, then the current directory.")]
     public string Source { get; set; } = "digits";
 
-    [Description("CSV only: whether the last column is the integer label.")]
+    [Description("CSV files only: whether the last column is the integer label (built-in sets know their labels).")]
     public bool Labels { get; set; } = true;
 
     [Description("Use only the first N samples (quick runs and tests); null uses all.")]
@@ -37,7 +38,8 @@ public sealed class DataOptions
         Require(PerCluster > 0, $"data.perCluster must be positive, got {PerCluster}.");
         Require(Clusters > 0, $"data.clusters must be positive, got {Clusters}.");
         Require(Dimensions > 0, $"data.dimensions must be positive, got {Dimensions}.");
-        Require(double.IsFinite(Spread) && Spread >= 0, $"data.spread must be a finite standard deviation >= 0, got {Spread}.");
+        Require(double.IsFinite(Spread) && Spread >= 0,
+            string.Create(CultureInfo.InvariantCulture, $"data.spread must be a finite standard deviation >= 0, got {Spread}."));
     }
 
     private static void Require(bool condition, string message)

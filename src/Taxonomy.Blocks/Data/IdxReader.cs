@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using Taxonomy.Abstractions.Data;
 using TorchSharp;
@@ -17,17 +18,19 @@ public static partial class IdxReader
     private const byte UnsignedByte = 0x08;
 
     /// <summary>Images as float32 [n, 1, rows, cols] with the raw 0..255 values (scaling is a preprocessor's job).</summary>
-    public static torch.Tensor ReadImages(string path)
-    {
-        var (pixels, sizes) = ReadUnsignedBytes(path, ImagesMagic, "images");
-        return ToImageTensor(pixels, sizes[0], sizes[1], sizes[2]);
-    }
+    public static torch.Tensor ReadImages(string path) => ReadImages([path]);
 
-    public static int[] ReadLabels(string path)
+    public static int[] ReadLabels(string path) => CompressedFile.Read(path, stream =>
     {
-        var (bytes, _) = ReadUnsignedBytes(path, LabelsMagic, "labels");
+        var header = ReadHeader(stream, path, LabelsMagic, "labels");
+        var bytes = new byte[header.DataLength];
+        var found = ReadFully(stream, bytes);
+        if (found < bytes.Length)
+        {
+            throw Truncated(path, header, found);
+        }
         return Array.ConvertAll(bytes, b => (int)b);
-    }
+    });
 
     /// <summary>
     /// Reads every <c>PREFIX-images-idx3-ubyte[.gz]</c> in a folder with its <c>PREFIX-labels-idx1-ubyte[.gz]</c>,
@@ -46,53 +49,48 @@ public static partial class IdxReader
                 $"while {Path.GetFileName(withLabels[0].Images)} has one: add the missing labels, or remove the labels files.");
         }
 
-        var images = new List<(byte[] Pixels, int[] Sizes, string File)>();
-        var labels = new List<int>();
-        foreach (var part in parts)
+        // Labels first: they are small, and a count mismatch should fail before 200 MB of pixels are read.
+        int[]? labels = null;
+        if (withLabels.Count > 0)
         {
-            var (pixels, sizes) = ReadUnsignedBytes(part.Images, ImagesMagic, "images");
-            if (images.Count > 0 && (sizes[1] != images[0].Sizes[1] || sizes[2] != images[0].Sizes[2]))
+            var all = new List<int>();
+            foreach (var part in parts)
             {
-                throw new DataException(
-                    $"{part.Images}: images are {sizes[1]}×{sizes[2]} but those of {images[0].File} are " +
-                    $"{images[0].Sizes[1]}×{images[0].Sizes[2]}; all files in a folder must have the same image size.");
+                var partLabels = ReadLabels(part.Labels!);
+                var images = ReadImagesHeader(part.Images).Sizes[0];
+                if (images != partLabels.Length)
+                {
+                    throw new DataException(
+                        $"{part.Images} has {images} images but {part.Labels} has {partLabels.Length} labels; they must match one to one.");
+                }
+                all.AddRange(partLabels);
             }
-            images.Add((pixels, sizes, part.Images));
-            if (part.Labels is not null)
-            {
-                var partLabels = ReadLabels(part.Labels);
-                CheckCounts(part.Images, sizes[0], part.Labels, partLabels.Length);
-                labels.AddRange(partLabels);
-            }
+            labels = all.ToArray();
         }
 
-        // One contiguous byte buffer, converted to float by torch: avoids a managed float copy of ~220 MB.
-        var all = images.Count == 1 ? images[0].Pixels : Concat(images.Select(i => i.Pixels));
-        var count = images.Sum(i => i.Sizes[0]);
-        var features = ToImageTensor(all, count, images[0].Sizes[1], images[0].Sizes[2]);
         var fullPath = Path.GetFullPath(folder);
         return new Dataset(
             name ?? Path.GetFileName(fullPath.TrimEnd(Path.DirectorySeparatorChar)),
-            features,
-            withLabels.Count > 0 ? labels.ToArray() : null,
+            ReadImages(parts.Select(p => p.Images).ToList()),
+            labels,
             $"IDX folder {fullPath} ({string.Join(" + ", parts.Select(p => Path.GetFileName(p.Images)))})");
     }
 
     /// <summary>Reads one images file and, if given, its labels file.</summary>
     public static Dataset Read(string imagesPath, string? labelsPath = null, string? name = null)
     {
-        var (pixels, sizes) = ReadUnsignedBytes(imagesPath, ImagesMagic, "images");
         int[]? labels = null;
         if (labelsPath is not null)
         {
             labels = ReadLabels(labelsPath);
-            CheckCounts(imagesPath, sizes[0], labelsPath, labels.Length);
+            var images = ReadImagesHeader(imagesPath).Sizes[0];
+            if (images != labels.Length)
+            {
+                throw new DataException(
+                    $"{imagesPath} has {images} images but {labelsPath} has {labels.Length} labels; they must match one to one.");
+            }
         }
-        return new Dataset(
-            name ?? Path.GetFileName(imagesPath),
-            ToImageTensor(pixels, sizes[0], sizes[1], sizes[2]),
-            labels,
-            Path.GetFullPath(imagesPath));
+        return new Dataset(name ?? Path.GetFileName(imagesPath), ReadImages(imagesPath), labels, Path.GetFullPath(imagesPath));
     }
 
     internal sealed record Part(string Prefix, string Images, string? Labels);
@@ -132,41 +130,88 @@ public static partial class IdxReader
     [GeneratedRegex(@"^(?<prefix>.+)-images[-.]idx3-ubyte(\.gz)?$")]
     private static partial Regex ImagesName();
 
-    private static void CheckCounts(string imagesPath, int images, string labelsPath, int labels)
+    /// <summary>
+    /// Reads image files one after another into a single float tensor. The headers are read first so the
+    /// tensor can be allocated once and filled straight from the (decompressed) stream: no byte or float copy
+    /// of the whole set is ever held in managed memory.
+    /// </summary>
+    private static torch.Tensor ReadImages(IReadOnlyList<string> paths)
     {
-        if (images != labels)
+        var headers = paths.Select(ReadImagesHeader).ToList();
+        var (rows, cols) = (headers[0].Sizes[1], headers[0].Sizes[2]);
+        for (var i = 1; i < headers.Count; i++)
+        {
+            if (headers[i].Sizes[1] != rows || headers[i].Sizes[2] != cols)
+            {
+                throw new DataException(
+                    $"{paths[i]}: images are {headers[i].Sizes[1]}×{headers[i].Sizes[2]} but those of {paths[0]} are " +
+                    $"{rows}×{cols}; all files in a folder must have the same image size.");
+            }
+        }
+
+        var count = headers.Sum(h => (long)h.Sizes[0]);
+        if (count * rows * cols * sizeof(float) > int.MaxValue)
         {
             throw new DataException(
-                $"{imagesPath} has {images} images but {labelsPath} has {labels} labels; they must match one to one.");
+                $"{string.Join(" + ", paths)}: {count}×{rows}×{cols} images exceed 2 GB as float32, more than this reader supports.");
         }
-    }
-
-    /// <summary>Reads a ubyte IDX file: its data bytes and the sizes from its header.</summary>
-    internal static (byte[] Data, int[] Sizes) ReadUnsignedBytes(string path, int expectedMagic, string what)
-    {
-        using var stream = CompressedFile.Open(path);
+        var tensor = torch.empty(new long[] { count, 1, rows, cols }, torch.float32);
         try
         {
-            return ReadUnsignedBytes(stream, path, expectedMagic, what);
+            long offset = 0;
+            foreach (var path in paths)
+            {
+                offset = CompressedFile.Read(path, stream =>
+                    CopyAsFloats(stream, path, ReadHeader(stream, path, ImagesMagic, "images"), tensor, offset));
+            }
+            return tensor;
         }
-        catch (InvalidDataException e)
+        catch
         {
-            throw new DataException($"{path}: corrupt gzip data: {e.Message}", e);
+            tensor.Dispose();
+            throw;
         }
     }
 
-    private static (byte[] Data, int[] Sizes) ReadUnsignedBytes(Stream stream, string path, int expectedMagic, string what)
+    /// <summary>Streams the file's bytes into <paramref name="tensor"/> as floats from <paramref name="offset"/>; returns the next offset.</summary>
+    private static long CopyAsFloats(Stream stream, string path, Header header, torch.Tensor tensor, long offset)
     {
-        var header = new byte[4];
-        if (ReadFully(stream, header) < 4)
+        var target = MemoryMarshal.Cast<byte, float>(tensor.bytes).Slice(checked((int)offset), checked((int)header.DataLength));
+        var buffer = new byte[1 << 16];
+        var copied = 0;
+        while (copied < target.Length)
+        {
+            var read = stream.Read(buffer, 0, Math.Min(buffer.Length, target.Length - copied));
+            if (read == 0)
+            {
+                throw Truncated(path, header, copied);
+            }
+            for (var i = 0; i < read; i++)
+            {
+                target[copied + i] = buffer[i];
+            }
+            copied += read;
+        }
+        return offset + copied;
+    }
+
+    private sealed record Header(int[] Sizes, long DataLength);
+
+    private static Header ReadImagesHeader(string path) =>
+        CompressedFile.Read(path, stream => ReadHeader(stream, path, ImagesMagic, "images"));
+
+    private static Header ReadHeader(Stream stream, string path, int expectedMagic, string what)
+    {
+        var magicBytes = new byte[4];
+        if (ReadFully(stream, magicBytes) < 4)
         {
             throw new DataException($"{path}: truncated file: too short for an IDX header (4-byte magic number).");
         }
-        var magic = BinaryPrimitives.ReadInt32BigEndian(header);
-        var type = header[2];
-        var dimensions = header[3];
+        var magic = BinaryPrimitives.ReadInt32BigEndian(magicBytes);
+        var type = magicBytes[2];
+        var dimensions = magicBytes[3];
         var expectedDimensions = expectedMagic & 0xff;
-        if (header[0] != 0 || header[1] != 0)
+        if (magicBytes[0] != 0 || magicBytes[1] != 0)
         {
             throw new DataException(
                 $"{path}: not an IDX {what} file: magic number 0x{magic:X8}, expected 0x{expectedMagic:X8}.");
@@ -201,18 +246,14 @@ public static partial class IdxReader
         }
         if (total > Array.MaxLength)
         {
-            throw new DataException($"{path}: the header promises {total:N0} bytes, more than one array can hold.");
+            throw new DataException($"{path}: the header promises {total} bytes of data, more than this reader supports.");
         }
-
-        var data = new byte[total];
-        var found = ReadFully(stream, data);
-        if (found < total)
-        {
-            throw new DataException(
-                $"{path}: truncated file: expected {total} bytes of data from the header ({string.Join("×", sizes)}), found {found}.");
-        }
-        return (data, sizes);
+        return new Header(sizes, total);
     }
+
+    private static DataException Truncated(string path, Header header, long found) =>
+        new($"{path}: truncated file: expected {header.DataLength} bytes of data from the header " +
+            $"({string.Join("×", header.Sizes)}), found {found}.");
 
     private static int ReadFully(Stream stream, Span<byte> buffer)
     {
@@ -227,24 +268,5 @@ public static partial class IdxReader
             read += n;
         }
         return read;
-    }
-
-    private static byte[] Concat(IEnumerable<byte[]> arrays)
-    {
-        var list = arrays.ToList();
-        var result = new byte[list.Sum(a => (long)a.Length)];
-        var offset = 0;
-        foreach (var a in list)
-        {
-            a.CopyTo(result, offset);
-            offset += a.Length;
-        }
-        return result;
-    }
-
-    private static torch.Tensor ToImageTensor(byte[] pixels, int count, int rows, int cols)
-    {
-        using var bytes = torch.tensor(pixels, new long[] { count, 1, rows, cols });
-        return bytes.to_type(torch.ScalarType.Float32);
     }
 }

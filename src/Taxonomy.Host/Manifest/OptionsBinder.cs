@@ -22,7 +22,7 @@ public static class OptionsBinder
         }
         catch (InvalidOperationException e)
         {
-            throw new ManifestException($"{file}: {path}: {Describe(e, section)}", e);
+            throw new ManifestException($"{file}: {Describe(e, section, optionsType, path)}", e);
         }
 
         if (options is BlockOptions block)
@@ -73,13 +73,51 @@ public static class OptionsBinder
     public static string CamelCase(string name) =>
         name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name[1..];
 
-    /// <summary>The binder's conversion error, with the manifest's dotted path and the offending value.</summary>
-    private static string Describe(InvalidOperationException e, IConfiguration section)
+    /// <summary>The binder's conversion error as "path.option: 'value' is not a valid ...", with enum names listed.</summary>
+    private static string Describe(InvalidOperationException e, IConfiguration section, Type optionsType, string path)
     {
-        var message = e.InnerException is { } inner && e.Message.StartsWith("Failed to convert", StringComparison.Ordinal)
-            ? $"{e.Message} ({inner.Message})"
-            : e.Message;
-        var prefix = section is IConfigurationSection s ? s.Path + ":" : "";
-        return (prefix.Length > 1 ? message.Replace(prefix, "") : message).Replace(':', '.');
+        // Dictionaries wrap the real conversion error in a generic one: look inside.
+        Exception inner = e;
+        while (!inner.Message.StartsWith("Failed to convert", StringComparison.Ordinal) && inner.InnerException is { } next)
+        {
+            inner = next;
+        }
+        var match = System.Text.RegularExpressions.Regex.Match(inner.Message,
+            "Failed to convert configuration value '(?<value>.*)' at '(?<key>[^']*)' to type");
+        if (!match.Success)
+        {
+            return $"{path}: {e.Message}";
+        }
+        var prefix = section is IConfigurationSection s && s.Path.Length > 0 ? s.Path + ":" : "";
+        var key = match.Groups["key"].Value;
+        key = key.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? key[prefix.Length..] : key;
+        var target = PropertyType(optionsType, key.Split(':'));
+        target = Nullable.GetUnderlyingType(target ?? typeof(object)) ?? target;
+        var expected = target switch
+        {
+            { IsEnum: true } => "choice; valid: " + string.Join(", ", Enum.GetNames(target).Select(n => n.ToLowerInvariant())),
+            _ when target == typeof(bool) => "boolean (true or false)",
+            _ when target == typeof(int) || target == typeof(long) => "whole number",
+            _ when target == typeof(double) || target == typeof(float) => "number",
+            _ => target?.Name ?? "value",
+        };
+        var dotted = string.Join('.', key.Split(':').Select(CamelCase));
+        return $"{path}.{dotted}: '{match.Groups["value"].Value}' is not a valid {expected}";
+    }
+
+    private static Type? PropertyType(Type type, IEnumerable<string> keys)
+    {
+        Type? current = type;
+        foreach (var key in keys)
+        {
+            if (current is null || int.TryParse(key, out _))
+            {
+                current = current?.IsGenericType == true ? current.GetGenericArguments()[^1] : current?.GetElementType();
+                continue;
+            }
+            current = current.GetProperty(key, BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase)?.PropertyType
+                ?? (current.IsGenericType ? current.GetGenericArguments()[^1] : null);
+        }
+        return current;
     }
 }

@@ -10,10 +10,12 @@ namespace Taxonomy.Host.Running;
 /// <summary>The composition root: the block catalogue and the services blocks may ask for.</summary>
 public static class TaxonomyServices
 {
-    public static ServiceProvider Create()
+    /// <param name="extraBlocks">Registers further blocks (plugins, tests) after the built-in ones.</param>
+    public static ServiceProvider Create(Action<BlockRegistry>? extraBlocks = null)
     {
         var registry = new BlockRegistry();
         BuiltInBlocks.Register(registry);
+        extraBlocks?.Invoke(registry);
         return new ServiceCollection()
             .AddSingleton(registry)
             .AddSingleton<ManifestLoader>()

@@ -192,4 +192,14 @@ public sealed class CsvReaderTests
             Throws.TypeOf<DataException>().With.Message.Contains("one.csv: line 1 has 1 column")
                 .And.Message.Contains("set data.labels to false"));
     }
+
+    [Test]
+    public void Corrupt_gzip_data_is_reported_with_the_file_name()
+    {
+        var path = _folder.File("broken.csv.gz");
+        File.WriteAllBytes(path, [0x1f, 0x8b, 0x08, 0x00, 0xde, 0xad, 0xbe, 0xef, 0x00, 0x00, 0x42, 0x42, 0x42]);
+
+        Assert.That(() => CsvReader.Read(path),
+            Throws.TypeOf<DataException>().With.Message.Contains("broken.csv.gz: corrupt gzip data"));
+    }
 }

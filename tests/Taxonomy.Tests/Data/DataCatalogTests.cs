@@ -54,6 +54,15 @@ public sealed class DataCatalogTests
             Throws.TypeOf<DataException>().With.Message.Contains($"data.limit must be positive (or absent for all samples), got {limit}"));
     }
 
+    [TestCase(double.NaN, "NaN")]
+    [TestCase(-1.5, "-1.5")]
+    public void A_spread_that_is_negative_or_not_finite_is_rejected(double spread, string shown)
+    {
+        Assert.That(() => DataCatalog.Load(new DataOptions { Source = "blobs", Spread = spread }, seed: 1),
+            Throws.TypeOf<DataException>().With.Message.EqualTo(
+                $"data.spread must be a finite standard deviation >= 0, got {shown}."));
+    }
+
     [Test]
     public void Synthetic_and_blobs_take_their_options()
     {

@@ -1,0 +1,30 @@
+using System.CommandLine;
+using Taxonomy.Blocks.Data;
+using Taxonomy.Host.Manifest;
+using Taxonomy.Host.Training;
+
+namespace Taxonomy.Host.Cli;
+
+/// <summary>The `taxonomy` command line: run, validate, list. Known failures print one clear line and exit 2.</summary>
+public static class TaxonomyCli
+{
+    public static int Execute(string[] args)
+    {
+        var root = new RootCommand("taxonomy: deep clustering composed from the building blocks of Aljalbout et al. (2018).")
+        {
+            RunCommand.Create(),
+            ValidateCommand.Create(),
+            ListCommand.Create(),
+        };
+        try
+        {
+            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is ManifestException or DataException or TrainingException)
+        {
+            Console.Out.Flush();
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using System.Text.Json.Nodes;
+using Taxonomy.Host.Manifest;
+using Taxonomy.Host.Registry;
+using Taxonomy.Host.Running;
+
+namespace Taxonomy.Tests.TestSupport;
+
+/// <summary>Small manifests for tests: AE + k-means on a little data, edited per test.</summary>
+public static class Manifests
+{
+    public const string File = "test-manifest.json";
+
+    /// <summary>AE + k-means on 4 well-separated 2-D blobs (tiny and fast).</summary>
+    public static JsonObject AeKMeans() => new()
+    {
+        ["name"] = "test AE+k-means",
+        ["seed"] = 3,
+        ["data"] = new JsonObject { ["source"] = "blobs", ["perCluster"] = 50, ["clusters"] = 4, ["dimensions"] = 8 },
+        ["preprocessor"] = new JsonObject { ["type"] = "standardize" },
+        ["branch"] = new JsonObject { ["type"] = "mlp-autoencoder", ["dims"] = new JsonArray(32, 4) },
+        ["featureSelector"] = new JsonObject { ["type"] = "embedding" },
+        ["nonClusteringLoss"] = new JsonObject { ["type"] = "reconstruction" },
+        ["clusteringLoss"] = new JsonObject { ["type"] = "none" },
+        ["schedule"] = new JsonObject { ["type"] = "pretrain", ["epochs"] = 5 },
+        ["clusterUpdater"] = new JsonObject { ["type"] = "none" },
+        ["postClustering"] = new JsonObject { ["type"] = "kmeans", ["restarts"] = 3 },
+        ["optimizer"] = new JsonObject { ["type"] = "adam", ["learningRate"] = 0.01, ["batchSize"] = 32 },
+        ["log"] = new JsonObject { ["metricsEvery"] = 0 },
+    };
+
+    public static ServiceProviderHolder Services() => new(TaxonomyServices.Create(TestBlocks.Register));
+
+    public static MethodDefinition Load(JsonObject manifest, params string[] overrides)
+    {
+        using var services = Services();
+        return services.Loader.Load(ManifestDocument.Parse(manifest.ToJsonString(), File), overrides);
+    }
+
+    /// <summary>The message of the <see cref="ManifestException"/> loading this manifest throws.</summary>
+    public static string LoadError(JsonObject manifest, params string[] overrides) =>
+        Assert.Throws<ManifestException>(() => Load(manifest, overrides))!.Message;
+
+    public sealed class ServiceProviderHolder(Microsoft.Extensions.DependencyInjection.ServiceProvider provider) : IDisposable
+    {
+        public Microsoft.Extensions.DependencyInjection.ServiceProvider Provider => provider;
+
+        public ManifestLoader Loader => new(Registry);
+
+        public BlockRegistry Registry => (BlockRegistry)provider.GetService(typeof(BlockRegistry))!;
+
+        public void Dispose() => provider.Dispose();
+    }
+}

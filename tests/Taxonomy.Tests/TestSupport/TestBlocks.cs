@@ -1,0 +1,71 @@
+using TorchSharp;
+using Taxonomy.Abstractions.Blocks;
+using Taxonomy.Abstractions.Registration;
+using Taxonomy.Abstractions.Training;
+using Taxonomy.Host.Registry;
+
+namespace Taxonomy.Tests.TestSupport;
+
+/// <summary>Blocks that exist only to provoke the host's error paths, registered the way a plugin would.</summary>
+public static class TestBlocks
+{
+    public static void Register(BlockRegistry registry) =>
+        registry.Add<EncoderOnlyBranch, BlockOptions>()
+                .Add<NanLoss, LossOptions>()
+                .Add<PoisonPreprocessor, BlockOptions>()
+                .Add<NeedsCentroidsLoss, LossOptions>();
+
+    /// <summary>A branch with an embedding and no decoder.</summary>
+    [Block("encoder-only", Summary = "test: linear encoder without decoder")]
+    public sealed class EncoderOnlyBranch : IBranch
+    {
+        private torch.nn.Module<torch.Tensor, torch.Tensor>? _linear;
+
+        public IReadOnlySet<string> Outputs { get; } = new HashSet<string> { Layers.Embedding };
+
+        public torch.nn.Module Module => _linear!;
+
+        public void Build(long[] sampleShape, int clusters) => _linear = torch.nn.Linear(sampleShape[0], 2);
+
+        public BranchOutput Forward(torch.Tensor inputs, IReadOnlySet<string> required)
+        {
+            var output = new BranchOutput();
+            output.Set(Layers.Embedding, _linear!.call(inputs));
+            return output;
+        }
+
+        public void Dispose() => _linear?.Dispose();
+    }
+
+    /// <summary>A clustering loss that turns NaN at once.</summary>
+    [Block("nan", Summary = "test: NaN loss")]
+    public sealed class NanLoss(LossOptions options) : IClusteringLoss
+    {
+        public double Weight => options.Weight;
+
+        public torch.Tensor Compute(StepInput step) => step.Features.sum() * double.NaN;
+    }
+
+    /// <summary>A clustering loss that reads centroids, which no built-in updater of the foundation provides.</summary>
+    [Block("needs-centroids", Summary = "test: needs centroids")]
+    public sealed class NeedsCentroidsLoss(LossOptions options) : IClusteringLoss
+    {
+        public double Weight => options.Weight;
+
+        public ClusterStateParts Requires => ClusterStateParts.Centroids;
+
+        public torch.Tensor Compute(StepInput step) => step.Features.sum();
+    }
+
+    /// <summary>Puts an infinite value into sample 3.</summary>
+    [Block("poison", Summary = "test: writes inf into sample 3")]
+    public sealed class PoisonPreprocessor : IPreprocessor
+    {
+        public torch.Tensor Apply(torch.Tensor features)
+        {
+            var copy = features.clone();
+            copy[2, 0] = torch.tensor(double.PositiveInfinity);
+            return copy;
+        }
+    }
+}
