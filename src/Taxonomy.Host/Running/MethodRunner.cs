@@ -124,7 +124,12 @@ public sealed class MethodRunner(IServiceProvider services, TextWriter log)
                     $"{raw.Source}: sample {row + 1} has NaN or infinite values{stage}; clean the data or change the preprocessor.");
             }
         }
-        return raw.WithFeatures(features.contiguous());
+        var contiguous = features.contiguous();
+        if (!ReferenceEquals(contiguous, features))
+        {
+            features.Dispose();
+        }
+        return raw.WithFeatures(contiguous);
     }
 
     private static Dictionary<string, string> Versions() => new()
