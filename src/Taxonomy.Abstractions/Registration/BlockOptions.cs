@@ -26,3 +26,10 @@ public class LossOptions : BlockOptions
     [Description("Weight of this loss in the total (the schedule multiplies it by its per-phase factor).")]
     public double Weight { get; set; } = 1.0;
 }
+
+/// <summary>Options every branch has: where to start from.</summary>
+public class BranchOptions : BlockOptions
+{
+    [Description("A weights file saved by an earlier run (branch.pt) to start from; its shapes must match this branch.")]
+    public string? Weights { get; set; }
+}

@@ -16,7 +16,7 @@ namespace Taxonomy.Blocks.Branches;
 [Block("mlp-autoencoder", Summary = "Fully connected autoencoder; linear embedding and output, mirrored decoder.")]
 public sealed class MlpAutoencoderBranch(MlpAutoencoderBranch.Options options) : IBranch
 {
-    public sealed class Options : BlockOptions
+    public sealed class Options : BranchOptions
     {
         [Description("Encoder layer sizes after the input; the last is the embedding. Default [500, 500, 2000, 10].")]
         public List<int>? Dims { get; set; }
