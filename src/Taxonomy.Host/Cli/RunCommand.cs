@@ -20,14 +20,19 @@ internal static class RunCommand
         {
             using var services = TaxonomyServices.Create();
             var method = services.GetRequiredService<ManifestLoader>().Load(parse.GetValue(manifest)!, options.From(parse));
-            var result = new MethodRunner(services, Console.Out).Run(method);
-            var directory = parse.GetValue(output) ?? Path.Combine("runs", $"{Slug(result.Method)}-seed{result.Seed}");
+            var directory = parse.GetValue(output) ?? Path.Combine("runs", $"{Slug(method.Name)}-seed{method.Settings.Seed}");
+            var weights = Path.Combine(directory, "branch.pt");
+            if (Directory.Exists(directory))
+            {
+                File.Delete(Path.Combine(directory, "result.json"));  // never leave an old result beside new files
+            }
+            var result = new MethodRunner(services, Console.Out).Run(method, weights);
             RunWriter.Write(directory, result);
             foreach (var phase in result.Phases)
             {
                 Console.WriteLine($"  {phase.Name}: {phase.EpochsRun} epochs, {phase.Seconds:F1} s, {phase.SamplesPerSecond:F0} samples/s");
             }
-            Console.WriteLine($"  results: {Path.Combine(directory, "result.json")}, {Path.Combine(directory, "assignments.csv")}");
+            Console.WriteLine($"  results: {Path.Combine(directory, "result.json")}, {Path.Combine(directory, "assignments.csv")}, {weights}");
             Console.WriteLine(result.Summary());
             return 0;
         });

@@ -27,6 +27,10 @@ public sealed class RunSettings
     [Description("Only \"cpu\": no CUDA build of TorchSharp is available.")]
     public string Device { get; set; } = "cpu";
 
+    [Description("Reuse pre-trained branch weights from the cache (TAXONOMY_CACHE or ~/.cache/taxonomy) when branch, data, " +
+                 "preprocessing, non-clustering loss, pre-training optimiser, epochs and seed are all the same.")]
+    public bool PretrainingCache { get; set; } = true;
+
     public DataOptions Data { get; set; } = new();
 
     public OptimizerOptions Optimizer { get; set; } = new();

@@ -1,11 +1,10 @@
 using System.Diagnostics;
 using System.Reflection;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 using TorchSharp;
 using Taxonomy.Abstractions.Data;
+using Taxonomy.Abstractions.Registration;
 using Taxonomy.Abstractions.Training;
 using Taxonomy.Blocks.Data;
 using Taxonomy.Blocks.Metrics;
@@ -20,13 +19,8 @@ namespace Taxonomy.Host.Running;
 /// </summary>
 public sealed class MethodRunner(IServiceProvider services, TextWriter log)
 {
-    private static readonly JsonSerializerOptions s_json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
-    };
-
-    public RunResult Run(MethodDefinition method)
+    /// <param name="saveBranchTo">Where to save the trained branch's weights (e.g. DIR/branch.pt), or null.</param>
+    public RunResult Run(MethodDefinition method, string? saveBranchTo = null)
     {
         var total = Stopwatch.StartNew();
         var settings = method.Settings;
@@ -44,17 +38,28 @@ public sealed class MethodRunner(IServiceProvider services, TextWriter log)
         try
         {
             pipeline.Branch.Build(data.SampleShape, clusters);
+            if (method[BlockRole.Branch].Options is BranchOptions { Weights: { } weights })
+            {
+                BranchWeights.Load(pipeline.Branch.Module, ResolvePath(weights, method.Directory));
+                log.WriteLine($"branch: starting from {weights}");
+            }
         }
-        catch (ArgumentException e)
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or FileNotFoundException)
         {
-            throw new ManifestException($"{method.File}: {method[Abstractions.Registration.BlockRole.Branch].Describe()}: {e.Message}", e);
+            throw new ManifestException($"{method.File}: {method[BlockRole.Branch].Describe()}: {e.Message}", e);
         }
 
         using var run = new RunContext(data, pipeline.Branch, pipeline.FeatureSelector, random,
             scope.ServiceProvider.GetRequiredService<IKMeans>(), clusters, log);
-        var phases = new Trainer(pipeline, run, settings).Train();
+        var cache = settings.PretrainingCache ? new PretrainingCache(PretrainingCache.DefaultDirectory) : null;
+        var phases = new Trainer(pipeline, run, settings, cache).Train();
+        if (saveBranchTo is not null)
+        {
+            BranchWeights.Save(pipeline.Branch.Module, saveBranchTo);
+        }
 
         var post = Stopwatch.StartNew();
+        random.StartPhase(pipeline.Schedule.Phases.Count);  // post-clustering's randomness must not depend on what training drew
         var assignments = pipeline.PostClustering.Assign(run);
         post.Stop();
         if (assignments.Length != data.Count)
@@ -86,16 +91,17 @@ public sealed class MethodRunner(IServiceProvider services, TextWriter log)
     /// <summary>The manifest as it ran: every block with all its options, defaults included.</summary>
     public static JsonObject Effective(MethodDefinition method)
     {
-        var json = (JsonObject)JsonSerializer.SerializeToNode(method.Settings, s_json)!;
-        json["preprocessor"] = new JsonArray(method.Preprocessors.Select(p => Serialize(p.Options)).ToArray());
+        var json = (JsonObject)OptionsJson.Serialize(method.Settings);
+        json["preprocessor"] = new JsonArray(method.Preprocessors.Select(p => OptionsJson.Serialize(p.Options)).ToArray());
         foreach (var (role, spec) in method.Blocks)
         {
-            json[Registry.BlockRoles.Field(role)] = Serialize(spec.Options);
+            json[Registry.BlockRoles.Field(role)] = OptionsJson.Serialize(spec.Options);
         }
         return json;
     }
 
-    private static JsonNode Serialize(object options) => JsonSerializer.SerializeToNode(options, options.GetType(), s_json)!;
+    private static string ResolvePath(string path, string? manifestDirectory) =>
+        Path.IsPathRooted(path) || manifestDirectory is null || File.Exists(path) ? path : Path.Combine(manifestDirectory, path);
 
     private static int DistinctLabels(Dataset data, string file) =>
         data.Labels is { } labels

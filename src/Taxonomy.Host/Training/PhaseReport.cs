@@ -8,4 +8,5 @@ public sealed record PhaseReport(
     long Iterations,
     double Seconds,
     double SamplesPerSecond,
-    bool StoppedByUpdater);
+    bool StoppedByUpdater,
+    string? LoadedFrom = null);

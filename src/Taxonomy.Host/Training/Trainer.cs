@@ -12,9 +12,10 @@ namespace Taxonomy.Host.Training;
 /// The one training loop of every method. Phases come from the schedule; per batch: branch → features →
 /// weighted losses → step, with the updater's hooks around it. Each step runs in its own dispose scope.
 /// </summary>
-public sealed class Trainer(Pipeline pipeline, RunContext run, RunSettings settings)
+public sealed class Trainer(Pipeline pipeline, RunContext run, RunSettings settings, PretrainingCache? cache = null)
 {
     private long _globalIteration;
+    private string? _saveAfterPretraining;
 
     public IReadOnlyList<PhaseReport> Train()
     {
@@ -22,13 +23,32 @@ public sealed class Trainer(Pipeline pipeline, RunContext run, RunSettings setti
         var phases = pipeline.Schedule.Phases;
         for (var i = 0; i < phases.Count; i++)
         {
+            run.Random.StartPhase(i);
             if (phases[i].Epochs > 0)
             {
-                reports.Add(RunPhase(phases[i], i));
+                reports.Add(CachedPhase(phases[i], i) ?? RunPhase(phases[i], i));
             }
         }
         pipeline.Branch.Module.eval();
         return reports;
+    }
+
+    /// <summary>The opening pre-training phase, loaded from the cache when it holds it; null when it must be trained.</summary>
+    private PhaseReport? CachedPhase(Phase phase, int phaseIndex)
+    {
+        if (cache is null || phaseIndex != 0 || phase.Kind != PhaseKind.Pretraining)
+        {
+            return null;
+        }
+        var path = cache.PathFor(pipeline.Method, phase, settings.Optimizer.For(phase.OptimizerKey));
+        if (!File.Exists(path))
+        {
+            _saveAfterPretraining = path;
+            return null;
+        }
+        BranchWeights.Load(pipeline.Branch.Module, path);
+        run.Log($"[{phase.Name}] loaded from the pre-training cache: {path}");
+        return new PhaseReport(phase.Name, phase.Epochs, 0, 0, 0, 0, false, path);
     }
 
     private PhaseReport RunPhase(Phase phase, int phaseIndex)
@@ -75,6 +95,12 @@ public sealed class Trainer(Pipeline pipeline, RunContext run, RunSettings setti
             LogEpoch(phase, epoch, sums, epochClock.Elapsed.TotalSeconds);
         }
         clock.Stop();
+        if (_saveAfterPretraining is { } cachePath)
+        {
+            BranchWeights.Save(pipeline.Branch.Module, cachePath);
+            run.Log($"[{phase.Name}] saved to the pre-training cache: {cachePath}");
+            _saveAfterPretraining = null;
+        }
         if (stopped)
         {
             run.Log($"[{phase.Name}] stopped by {pipeline.Describe(pipeline.ClusterUpdater)} after {epochsRun} epochs");

@@ -15,6 +15,7 @@ public static class Manifests
     {
         ["name"] = "test AE+k-means",
         ["seed"] = 3,
+        ["pretrainingCache"] = false,
         ["data"] = new JsonObject { ["source"] = "blobs", ["perCluster"] = 50, ["clusters"] = 4, ["dimensions"] = 8 },
         ["preprocessor"] = new JsonObject { ["type"] = "standardize" },
         ["branch"] = new JsonObject { ["type"] = "mlp-autoencoder", ["dims"] = new JsonArray(32, 4) },

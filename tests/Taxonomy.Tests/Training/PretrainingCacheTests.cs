@@ -1,0 +1,115 @@
+using System.Text.Json.Nodes;
+using Taxonomy.Host.Manifest;
+using Taxonomy.Host.Running;
+using Taxonomy.Tests.TestSupport;
+
+namespace Taxonomy.Tests.Training;
+
+[TestFixture]
+[NonParallelizable]
+public sealed class PretrainingCacheTests
+{
+    private string _cache = null!;
+    private string? _previous;
+
+    [SetUp]
+    public void UseTemporaryCache()
+    {
+        _cache = Path.Combine(Path.GetTempPath(), $"taxonomy-cache-{Guid.NewGuid():N}");
+        _previous = Environment.GetEnvironmentVariable("TAXONOMY_CACHE");
+        Environment.SetEnvironmentVariable("TAXONOMY_CACHE", _cache);
+    }
+
+    [TearDown]
+    public void RestoreCache()
+    {
+        Environment.SetEnvironmentVariable("TAXONOMY_CACHE", _previous);
+        if (Directory.Exists(_cache))
+        {
+            Directory.Delete(_cache, recursive: true);
+        }
+    }
+
+    private static (RunResult Result, string Log) Run(JsonObject manifest, string? saveBranchTo = null, params string[] overrides)
+    {
+        using var services = Manifests.Services();
+        var method = services.Loader.Load(ManifestDocument.Parse(manifest.ToJsonString(), Manifests.File), overrides);
+        var log = new StringWriter();
+        return (new MethodRunner(services.Provider, log).Run(method, saveBranchTo), log.ToString());
+    }
+
+    private static JsonObject Cached()
+    {
+        var manifest = Manifests.AeKMeans();
+        manifest["pretrainingCache"] = true;
+        manifest["data"]!["spread"] = 6.0;
+        return manifest;
+    }
+
+    [Test]
+    public void A_second_run_loads_pretraining_from_the_cache_and_gives_the_same_result()
+    {
+        var (first, firstLog) = Run(Cached());
+        var (second, secondLog) = Run(Cached());
+
+        Assert.That(firstLog, Does.Contain("saved to the pre-training cache"));
+        Assert.That(secondLog, Does.Contain("loaded from the pre-training cache"));
+        Assert.That(second.Phases[0].EpochsRun, Is.EqualTo(0));
+        Assert.That(second.Phases[0].LoadedFrom, Does.StartWith(_cache));
+        Assert.That(second.Assignments, Is.EqualTo(first.Assignments));
+    }
+
+    [Test]
+    public void Anything_that_changes_pretraining_misses_the_cache()
+    {
+        Run(Cached());
+        var (_, otherSeed) = Run(Cached(), null, "seed=9");
+        var (_, otherDims) = Run(Cached(), null, "branch.dims=[16,4]");
+        var (_, otherEpochs) = Run(Cached(), null, "schedule.epochs=4");
+        var (_, otherPostClustering) = Run(Cached(), null, "postClustering.restarts=5");
+
+        Assert.That(otherSeed, Does.Contain("saved to the pre-training cache"));
+        Assert.That(otherDims, Does.Contain("saved to the pre-training cache"));
+        Assert.That(otherEpochs, Does.Contain("saved to the pre-training cache"));
+        Assert.That(otherPostClustering, Does.Contain("loaded from the pre-training cache"),
+            "post-clustering does not change pre-training");
+    }
+
+    [Test]
+    public void Saved_branch_weights_can_start_a_later_run()
+    {
+        var weights = Path.Combine(_cache, "saved", "branch.pt");
+        var (trained, _) = Run(Cached(), weights);
+        var manifest = Cached();
+        manifest["pretrainingCache"] = false;
+        manifest["branch"]!["weights"] = weights;
+        manifest["schedule"]!["epochs"] = 0;
+        var (resumed, log) = Run(manifest);
+
+        Assert.That(log, Does.Contain($"branch: starting from {weights}"));
+        Assert.That(resumed.Assignments, Is.EqualTo(trained.Assignments));
+    }
+
+    [Test]
+    public void Weights_of_another_shape_are_rejected_naming_the_tensor()
+    {
+        var weights = Path.Combine(_cache, "saved", "branch.pt");
+        Run(Cached(), weights);
+        var manifest = Cached();
+        manifest["branch"]!["dims"] = new JsonArray(16, 4);
+        manifest["branch"]!["weights"] = weights;
+
+        var error = Assert.Throws<ManifestException>(() => Run(manifest))!;
+        Assert.That(error.Message, Does.StartWith($"{Manifests.File}: branch ('mlp-autoencoder'): weights file '{weights}' has '"));
+        Assert.That(error.Message, Does.Contain("of shape [32, 8], but this branch needs [16, 8]: it was saved for another architecture or data shape."));
+    }
+
+    [Test]
+    public void A_missing_weights_file_is_named()
+    {
+        var manifest = Cached();
+        manifest["branch"]!["weights"] = "/no/such/branch.pt";
+        var error = Assert.Throws<ManifestException>(() => Run(manifest))!;
+        Assert.That(error.Message, Is.EqualTo($"{Manifests.File}: branch ('mlp-autoencoder'): weights file '/no/such/branch.pt' not found."));
+    }
+}
