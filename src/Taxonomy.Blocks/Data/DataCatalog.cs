@@ -28,11 +28,16 @@ public static class DataCatalog
         var dataset = source.ToLowerInvariant() switch
         {
             "digits" => LoadDigits(options.Limit),
-            "synthetic" => SyntheticData.FourClusters(seed, options.PerCluster),
-            "blobs" => SyntheticData.Blobs(seed, options.Clusters, options.PerCluster, options.Dimensions, options.Spread),
+            "synthetic" => SyntheticData.FourClusters(seed, options.PerCluster ?? 2500),
+            "blobs" => SyntheticData.Blobs(seed, options.Clusters ?? 4, options.PerCluster ?? 2500, options.Dimensions ?? 2,
+                options.Spread ?? 1.0),
             "fashion-mnist" => LoadFashionMnist(FashionMnistFolder),
             _ => LoadPath(source, options, baseDirectory),
         };
+        if (!options.Labels && dataset.Labels is not null)
+        {
+            dataset = new Dataset(dataset.Name, dataset.Features, labels: null, dataset.Source);  // same tensor, labels dropped
+        }
         return options.Limit is int limit ? Take(dataset, limit) : dataset;
     }
 

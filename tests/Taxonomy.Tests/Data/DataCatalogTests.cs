@@ -158,4 +158,21 @@ public sealed class DataCatalogTests
         Assert.That(data.Labels!.Distinct().Order(), Is.EqualTo(Enumerable.Range(0, 10)));
         Assert.That(data.Features.max().item<float>(), Is.EqualTo(255f));
     }
+
+    [Test]
+    public void Labels_false_on_a_built_in_set_drops_its_labels()
+    {
+        using var data = DataCatalog.Load(new DataOptions { Source = "digits", Labels = false }, seed: 0);
+        Assert.That(data.Labels, Is.Null);
+        Assert.That(data.Features.shape, Is.EqualTo(new long[] { 1797, 64 }));
+    }
+
+    [Test]
+    public void Generator_options_on_a_data_set_that_is_not_generated_are_rejected()
+    {
+        var error = Assert.Throws<DataException>(() => DataCatalog.Load(new DataOptions { Source = "digits", PerCluster = 10 }, seed: 0))!;
+        Assert.That(error.Message, Is.EqualTo("data.perCluster only applies to the generated sets 'synthetic' and 'blobs', not to 'digits'."));
+        error = Assert.Throws<DataException>(() => DataCatalog.Load(new DataOptions { Source = "synthetic", Dimensions = 3 }, seed: 0))!;
+        Assert.That(error.Message, Is.EqualTo("data.clusters, data.dimensions and data.spread only apply to 'blobs', not to 'synthetic'."));
+    }
 }
