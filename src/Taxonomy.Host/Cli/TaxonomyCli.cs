@@ -15,6 +15,7 @@ public static class TaxonomyCli
             RunCommand.Create(),
             ValidateCommand.Create(),
             ListCommand.Create(),
+            BenchCommand.Create(),
         };
         try
         {

@@ -20,7 +20,8 @@ namespace Taxonomy.Host.Running;
 public sealed class MethodRunner(IServiceProvider services, TextWriter log)
 {
     /// <param name="saveBranchTo">Where to save the trained branch's weights (e.g. DIR/branch.pt), or null.</param>
-    public RunResult Run(MethodDefinition method, string? saveBranchTo = null)
+    /// <param name="epochLimit">Caps every phase's epochs (benchmarks).</param>
+    public RunResult Run(MethodDefinition method, string? saveBranchTo = null, int? epochLimit = null)
     {
         var total = Stopwatch.StartNew();
         var settings = method.Settings;
@@ -52,7 +53,7 @@ public sealed class MethodRunner(IServiceProvider services, TextWriter log)
         using var run = new RunContext(data, pipeline.Branch, pipeline.FeatureSelector, random,
             scope.ServiceProvider.GetRequiredService<IKMeans>(), clusters, log);
         var cache = settings.PretrainingCache ? new PretrainingCache(PretrainingCache.DefaultDirectory) : null;
-        var phases = new Trainer(pipeline, run, settings, cache).Train();
+        var phases = new Trainer(pipeline, run, settings, cache, epochLimit).Train();
         if (saveBranchTo is not null)
         {
             BranchWeights.Save(pipeline.Branch.Module, saveBranchTo);
@@ -75,6 +76,7 @@ public sealed class MethodRunner(IServiceProvider services, TextWriter log)
             Dataset = data.Name,
             DataSource = data.Source,
             Samples = data.Count,
+            SampleShape = data.SampleShape,
             Clusters = clusters,
             Seed = settings.Seed,
             Threads = threads,

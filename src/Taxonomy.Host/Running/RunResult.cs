@@ -13,6 +13,7 @@ public sealed record RunResult
     public required string Dataset { get; init; }
     public required string DataSource { get; init; }
     public required int Samples { get; init; }
+    public required long[] SampleShape { get; init; }
     public required int Clusters { get; init; }
     public required int Seed { get; init; }
     public required int Threads { get; init; }

@@ -9,4 +9,10 @@ public sealed record PhaseReport(
     double Seconds,
     double SamplesPerSecond,
     bool StoppedByUpdater,
-    string? LoadedFrom = null);
+    string? LoadedFrom = null)
+{
+    /// <summary>Largest resident memory seen at the end of an epoch of this phase.</summary>
+    public long PeakWorkingSetBytes { get; init; }
+
+    public double SecondsPerEpoch => EpochsRun == 0 ? 0 : Seconds / EpochsRun;
+}

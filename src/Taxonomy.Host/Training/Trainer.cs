@@ -12,10 +12,13 @@ namespace Taxonomy.Host.Training;
 /// The one training loop of every method. Phases come from the schedule; per batch: branch → features →
 /// weighted losses → step, with the updater's hooks around it. Each step runs in its own dispose scope.
 /// </summary>
-public sealed class Trainer(Pipeline pipeline, RunContext run, RunSettings settings, PretrainingCache? cache = null)
+/// <param name="epochLimit">Caps every phase's epochs (benchmarks); null trains the schedule's full length.</param>
+public sealed class Trainer(Pipeline pipeline, RunContext run, RunSettings settings, PretrainingCache? cache = null,
+    int? epochLimit = null)
 {
     private long _globalIteration;
     private string? _saveAfterPretraining;
+    private long _peakWorkingSet;
 
     public IReadOnlyList<PhaseReport> Train()
     {
@@ -73,7 +76,8 @@ public sealed class Trainer(Pipeline pipeline, RunContext run, RunSettings setti
         long iteration = 0;
         var epochsRun = 0;
         var stopped = false;
-        for (var epoch = 0; epoch < phase.Epochs && !stopped; epoch++)
+        var epochs = Math.Min(phase.Epochs, epochLimit ?? int.MaxValue);
+        for (var epoch = 0; epoch < epochs && !stopped; epoch++)
         {
             var epochClock = Stopwatch.StartNew();
             var sums = new LossSums();
@@ -93,6 +97,7 @@ public sealed class Trainer(Pipeline pipeline, RunContext run, RunSettings setti
             run.Progress = Progress(phase, phaseIndex, epoch, batches, iteration);
             stopped |= pipeline.ClusterUpdater.OnEpochEnd(run) == UpdateOutcome.StopPhase;
             LogEpoch(phase, epoch, sums, epochClock.Elapsed.TotalSeconds);
+            _peakWorkingSet = Math.Max(_peakWorkingSet, Environment.WorkingSet);
         }
         clock.Stop();
         if (_saveAfterPretraining is { } cachePath)
@@ -106,8 +111,13 @@ public sealed class Trainer(Pipeline pipeline, RunContext run, RunSettings setti
             run.Log($"[{phase.Name}] stopped by {pipeline.Describe(pipeline.ClusterUpdater)} after {epochsRun} epochs");
         }
         var seconds = clock.Elapsed.TotalSeconds;
-        var samples = (double)iteration * batchSize;
-        return new PhaseReport(phase.Name, phase.Epochs, epochsRun, iteration, seconds, samples / Math.Max(seconds, 1e-9), stopped);
+        var samples = (double)Math.Min(iteration * batchSize, (long)epochsRun * n);
+        var peak = _peakWorkingSet;
+        _peakWorkingSet = 0;
+        return new PhaseReport(phase.Name, phase.Epochs, epochsRun, iteration, seconds, samples / Math.Max(seconds, 1e-9), stopped)
+        {
+            PeakWorkingSetBytes = peak,
+        };
     }
 
     /// <summary>One optimiser step on one batch. Returns true when an updater ends the phase.</summary>

@@ -114,4 +114,14 @@ public sealed class TaxonomyCliTests
         var (code, _, _) = Cli("run", "m.json", "--sed", "1");
         Assert.That(code, Is.Not.EqualTo(0));
     }
+
+    [Test]
+    public void Bench_prints_per_phase_timings_and_the_overhead_against_a_bare_loop()
+    {
+        var (code, output, _) = Cli("bench", WriteManifest(Manifests.AeKMeans()), "--epochs", "2");
+        Assert.That(code, Is.EqualTo(0));
+        Assert.That(output, Does.Contain("at most 2 epochs per phase"));
+        Assert.That(output, Does.Match(@"pretrain\s+2\s+[0-9.]+\s+[0-9]+\s+[0-9]+ MB"));
+        Assert.That(output, Does.Contain("bare TorchSharp loop").And.Contain("overhead"));
+    }
 }
