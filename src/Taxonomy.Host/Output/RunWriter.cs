@@ -16,6 +16,7 @@ public static class RunWriter
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,  // files, not HTML: keep '+' and quotes readable
     };
 
     public static void Write(string directory, RunResult result)
