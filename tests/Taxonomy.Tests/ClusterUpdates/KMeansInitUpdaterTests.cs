@@ -1,0 +1,66 @@
+using TorchSharp.Modules;
+using Taxonomy.Abstractions.Training;
+using Taxonomy.Blocks.ClusterUpdates;
+using Taxonomy.Tests.TestSupport;
+using static Taxonomy.Tests.ClusteringLosses.StudentTTests;
+using static TorchSharp.torch;
+
+namespace Taxonomy.Tests.ClusterUpdates;
+
+[TestFixture]
+public sealed class KMeansInitUpdaterTests
+{
+    // Two obvious groups around (0.5, 0) and (10.5, 0).
+    private static Tensor TwoGroups() => tensor(new float[,] { { 0, 0 }, { 1, 0 }, { 10, 0 }, { 11, 0 } });
+
+    private static KMeansInitUpdater Updater(bool trainable) =>
+        new(new KMeansInitUpdater.Options { Restarts = 2, Trainable = trainable });
+
+    [Test]
+    public void Kmeans_init_sets_centroids_and_hard_assignments_at_the_start_of_a_clustering_phase()
+    {
+        using var run = new FakeRunContext(TwoGroups(), clusters: 2);
+
+        Updater(trainable: false).OnPhaseStart(run);
+
+        var labels = run.State.HardAssignments!;
+        Assert.That(labels[0], Is.EqualTo(labels[1]));
+        Assert.That(labels[2], Is.EqualTo(labels[3]).And.Not.EqualTo(labels[0]));
+        var centroids = Flat(run.State.Centroids!);
+        Assert.That(new[] { centroids[2 * labels[0]], centroids[2 * labels[2]] }, Is.EqualTo(new[] { 0.5, 10.5 }).Within(1e-6));
+        Assert.That(run.State.TrainableCentroids, Is.Null);
+        Assert.That(run.State.Centroids!.requires_grad, Is.False);
+    }
+
+    [Test]
+    public void Kmeans_init_does_nothing_in_a_pretraining_phase()
+    {
+        using var run = new FakeRunContext(TwoGroups(), clusters: 2) { Progress = FakeRunContext.At(PhaseKind.Pretraining, 0) };
+
+        Updater(trainable: true).OnPhaseStart(run);
+
+        Assert.That(run.State.Centroids, Is.Null);
+        Assert.That(run.State.HardAssignments, Is.Null);
+    }
+
+    [Test]
+    public void Trainable_centroids_are_a_parameter_the_optimiser_moves()
+    {
+        using var run = new FakeRunContext(TwoGroups(), clusters: 2);
+        Updater(trainable: true).OnPhaseStart(run);
+        var centroids = run.State.TrainableCentroids;
+        Assert.That(centroids, Is.InstanceOf<Parameter>());
+        Assert.That(centroids!.requires_grad, Is.True);
+        var before = Flat(centroids);
+
+        // One SGD step (lr 0.1) on Σ μ²: every coordinate moves by −0.1 · 2μ.
+        using (var optimizer = optim.SGD([centroids], 0.1))
+        using (var scope = NewDisposeScope())
+        {
+            centroids.square().sum().backward();
+            optimizer.step();
+        }
+
+        Assert.That(Flat(run.State.Centroids!), Is.EqualTo(before.Select(x => x * 0.8).ToArray()).Within(1e-5));
+    }
+}
