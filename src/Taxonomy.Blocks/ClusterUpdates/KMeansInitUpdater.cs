@@ -4,6 +4,7 @@ using TorchSharp;
 using Taxonomy.Abstractions.Blocks;
 using Taxonomy.Abstractions.Registration;
 using Taxonomy.Abstractions.Training;
+using Taxonomy.Blocks.Clustering;
 
 namespace Taxonomy.Blocks.ClusterUpdates;
 
@@ -18,8 +19,9 @@ public class KMeansInitOptions : BlockOptions
 /// <summary>
 /// k-means on the clustering features of the whole data set at the start of each clustering phase: sets the
 /// centroids and the hard assignments. Trainable centroids become a parameter the optimiser moves with the network
-/// (joint cluster updates, e.g. DKM); fixed ones change only if another updater changes them. Other updaters
-/// (target-distribution, dcn-alternating) compose this one for their initialisation.
+/// (joint cluster updates, e.g. DKM); the hard assignments then follow them: nearest centroid over all data at the
+/// end of every epoch. Fixed centroids keep the k-means assignments. Other updaters (target-distribution,
+/// dcn-alternating) compose this one for their initialisation.
 /// </summary>
 [Block("kmeans-init", Summary = "k-means on the embedded data at the start of each clustering phase: centroids (fixed or trainable) and hard assignments.")]
 public sealed class KMeansInitUpdater(KMeansInitUpdater.Options options) : IClusterUpdater
@@ -45,5 +47,16 @@ public sealed class KMeansInitUpdater(KMeansInitUpdater.Options options) : IClus
         run.State.HardAssignments = result.Labels;
         run.Log($"[{run.Progress.Phase.Name}] k-means initialisation: {options.Restarts} restarts, inertia {result.Inertia:G6}, " +
                 $"{(options.Trainable ? "trainable" : "fixed")} centroids");
+    }
+
+    public UpdateOutcome OnEpochEnd(IRunContext run)
+    {
+        if (options.Trainable && run.Progress.Phase.Kind == PhaseKind.Clustering && run.State.Centroids is { } centroids)
+        {
+            using var scope = torch.NewDisposeScope();
+            run.State.HardAssignments =
+                KMeans.AssignNearest(run.FeaturesOfAll(), centroids).to(torch.int32).data<int>().ToArray();
+        }
+        return UpdateOutcome.Continue;
     }
 }

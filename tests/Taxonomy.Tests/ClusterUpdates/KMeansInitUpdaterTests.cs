@@ -63,4 +63,24 @@ public sealed class KMeansInitUpdaterTests
 
         Assert.That(Flat(run.State.Centroids!), Is.EqualTo(before.Select(x => x * 0.8).ToArray()).Within(1e-5));
     }
+
+    [TestCase(true, new[] { 0, 0, 0, 1 })]
+    [TestCase(false, new[] { 0, 0, 1, 1 })]
+    public void Hard_assignments_follow_trainable_centroids_at_the_end_of_each_epoch(bool trainable, int[] expected)
+    {
+        // After k-means, move the centroids to (0, 0) and (21, 0): the point at 10 is now nearer to the first.
+        using var run = new FakeRunContext(TwoGroups(), clusters: 2);
+        var updater = Updater(trainable);
+        updater.OnPhaseStart(run);
+        var first = run.State.HardAssignments![0];
+        var moved = first == 0 ? new float[,] { { 0, 0 }, { 21, 0 } } : new float[,] { { 21, 0 }, { 0, 0 } };
+        using (no_grad())
+        {
+            run.State.Centroids!.copy_(tensor(moved));
+        }
+
+        updater.OnEpochEnd(run);
+
+        Assert.That(run.State.HardAssignments!.Select(label => label == first ? 0 : 1), Is.EqualTo(expected));
+    }
 }
