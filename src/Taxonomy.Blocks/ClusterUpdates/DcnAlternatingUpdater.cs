@@ -77,18 +77,20 @@ public sealed class DcnAlternatingUpdater(DcnAlternatingUpdater.Options options)
         using var scope = torch.NewDisposeScope();
         var k = centroids.shape[0];
         var labels = KMeans.AssignNearest(features, centroids);
-        var sums = torch.zeros_like(centroids).index_add_(0, labels, features.to(centroids.dtype), 1);
+        // In float64: counts reach millions on large data sets, where n·c in float32 would swallow the update.
+        var current = centroids.to(torch.float64);
+        var sums = torch.zeros_like(current).index_add_(0, labels, features.to(torch.float64), 1);
         var members = labels.bincount(null, k).data<long>().ToArray();
-        var before = torch.tensor(counts, centroids.dtype).unsqueeze(1);
+        var before = torch.tensor(counts).unsqueeze(1);
         for (var j = 0; j < k; j++)
         {
             counts[j] += members[j];
         }
-        var after = torch.tensor(counts, centroids.dtype).unsqueeze(1);
+        var after = torch.tensor(counts).unsqueeze(1);
         // Clusters without members keep their centroid (where a count is 0 this also sets aside 0/0).
-        var moved = centroids.mul(before).add(sums).div(after);
+        var moved = current.mul(before).add(sums).div(after);
         var empty = torch.tensor(Array.ConvertAll(members, m => m == 0)).unsqueeze(1);
-        var result = torch.where(empty, centroids, moved);
+        var result = torch.where(empty, current, moved).to(centroids.dtype);
         return (result.MoveToOuterDisposeScope(), labels.to(torch.int32).data<int>().ToArray());
     }
 
