@@ -83,4 +83,16 @@ public sealed class KMeansInitUpdaterTests
 
         Assert.That(run.State.HardAssignments!.Select(label => label == first ? 0 : 1), Is.EqualTo(expected));
     }
+
+    [Test]
+    public void The_trainer_optimises_trainable_centroids_with_the_network()
+    {
+        // DKM's manifest, shrunk, with an updater that records the centroids: its soft k-means loss moves them.
+        Methods.MethodTests.Run("dkm", "clusterUpdater={\"type\": \"recording-kmeans-init\"}");
+
+        var start = TestBlocks.RecordingKMeansInit.AfterInitialisation!;
+        var end = TestBlocks.RecordingKMeansInit.AfterLastEpoch!;
+        Assert.That(end, Has.Length.EqualTo(start.Length));
+        Assert.That(start.Zip(end, (a, b) => Math.Abs(a - b)).Max(), Is.GreaterThan(1e-3));
+    }
 }
