@@ -32,17 +32,25 @@ public static class BuiltInBlocks
               .Add<NoNonClusteringLoss, BlockOptions>();
 
         // Clustering losses
-        blocks.Add<NoClusteringLoss, BlockOptions>();
+        blocks.Add<NoClusteringLoss, BlockOptions>()
+              .Add<ClusterHardeningLoss, ClusterHardeningLoss.Options>()
+              .Add<KMeansLoss, LossOptions>()
+              .Add<SoftKMeansLoss, SoftKMeansLoss.Options>();
 
         // Combining the losses (schedules)
         blocks.Add<PretrainSchedule, PretrainSchedule.Options>()
               .Add<PretrainThenFinetuneSchedule, TwoPhaseScheduleOptions>()
-              .Add<PretrainThenJointSchedule, TwoPhaseScheduleOptions>();
+              .Add<PretrainThenJointSchedule, TwoPhaseScheduleOptions>()
+              .Add<RampSchedule, RampSchedule.Options>();
 
         // Cluster updates
-        blocks.Add<NoClusterUpdater, BlockOptions>();
+        blocks.Add<NoClusterUpdater, BlockOptions>()
+              .Add<KMeansInitUpdater, KMeansInitUpdater.Options>()
+              .Add<TargetDistributionUpdater, TargetDistributionUpdater.Options>()
+              .Add<DcnAlternatingUpdater, DcnAlternatingUpdater.Options>();
 
         // Re-clustering after training
-        blocks.Add<KMeansPostClustering, KMeansPostClustering.Options>();
+        blocks.Add<KMeansPostClustering, KMeansPostClustering.Options>()
+              .Add<ArgmaxPostClustering, ArgmaxPostClustering.Options>();
     }
 }

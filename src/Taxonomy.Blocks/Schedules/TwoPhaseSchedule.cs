@@ -7,7 +7,7 @@ using Taxonomy.Abstractions.Training;
 namespace Taxonomy.Blocks.Schedules;
 
 /// <summary>Options of the pre-train-then-cluster schedules.</summary>
-public sealed class TwoPhaseScheduleOptions : BlockOptions
+public class TwoPhaseScheduleOptions : BlockOptions
 {
     [Description("Epochs of pre-training with the non-clustering loss alone (0 skips it, e.g. with saved weights).")]
     [Range(0, 100_000)]
@@ -26,11 +26,7 @@ public sealed class TwoPhaseScheduleOptions : BlockOptions
 public abstract class TwoPhaseSchedule(TwoPhaseScheduleOptions options, double nonClusteringFactorWhenClustering)
     : ILossSchedule
 {
-    public IReadOnlyList<Phase> Phases { get; } =
-    [
-        new("pretrain", PhaseKind.Pretraining, options.PretrainEpochs, "pretrain"),
-        new("clustering", PhaseKind.Clustering, options.ClusteringEpochs, "clustering"),
-    ];
+    public IReadOnlyList<Phase> Phases { get; } = PhasesOf(options);
 
     public LossWeights WeightsAt(TrainingProgress progress) => Factors(progress.Phase);
 
@@ -38,6 +34,13 @@ public abstract class TwoPhaseSchedule(TwoPhaseScheduleOptions options, double n
 
     private LossWeights Factors(Phase phase) =>
         phase.Kind == PhaseKind.Pretraining ? new(1, 0) : new(nonClusteringFactorWhenClustering, 1);
+
+    /// <summary>The "pretrain" and "clustering" phases every pre-train-then-cluster schedule has.</summary>
+    internal static IReadOnlyList<Phase> PhasesOf(TwoPhaseScheduleOptions options) =>
+    [
+        new("pretrain", PhaseKind.Pretraining, options.PretrainEpochs, "pretrain"),
+        new("clustering", PhaseKind.Clustering, options.ClusteringEpochs, "clustering"),
+    ];
 }
 
 /// <summary>DEC: the decoder is dropped after pre-training; only the clustering loss fine-tunes the encoder.</summary>

@@ -1,6 +1,4 @@
 using System.Text.Json.Nodes;
-using Taxonomy.Host.Composition;
-using Taxonomy.Host.Manifest;
 using Taxonomy.Tests.TestSupport;
 
 namespace Taxonomy.Tests.Composition;
@@ -8,12 +6,8 @@ namespace Taxonomy.Tests.Composition;
 [TestFixture]
 public sealed class PipelineTests
 {
-    private static string ComposeError(JsonObject manifest)
-    {
-        using var services = Manifests.Services();
-        var method = services.Loader.Load(ManifestDocument.Parse(manifest.ToJsonString(), Manifests.File));
-        return Assert.Throws<ManifestException>(() => Pipeline.Compose(method, services.Provider))!.Message;
-    }
+    private static string ComposeError(JsonObject manifest) =>
+        Manifests.ComposeError(manifest) ?? throw new AssertionException("The blocks were expected not to compose.");
 
     [Test]
     public void A_reconstruction_loss_on_a_branch_without_decoder_is_rejected()

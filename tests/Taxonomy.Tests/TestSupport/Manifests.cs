@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Taxonomy.Host.Composition;
 using Taxonomy.Host.Manifest;
 using Taxonomy.Host.Registry;
 using Taxonomy.Host.Running;
@@ -35,6 +36,25 @@ public static class Manifests
     {
         using var services = Services();
         return services.Loader.Load(ManifestDocument.Parse(manifest.ToJsonString(), File), overrides);
+    }
+
+    /// <summary>
+    /// The message of the <see cref="ManifestException"/> composing this manifest's blocks throws (the checks
+    /// `taxonomy validate` runs), or null when they fit together.
+    /// </summary>
+    public static string? ComposeError(JsonObject manifest)
+    {
+        using var services = Services();
+        var method = services.Loader.Load(ManifestDocument.Parse(manifest.ToJsonString(), File));
+        try
+        {
+            using var pipeline = Pipeline.Compose(method, services.Provider);
+            return null;
+        }
+        catch (ManifestException e)
+        {
+            return e.Message;
+        }
     }
 
     /// <summary>The message of the <see cref="ManifestException"/> loading this manifest throws.</summary>

@@ -2,6 +2,7 @@ using TorchSharp;
 using Taxonomy.Abstractions.Blocks;
 using Taxonomy.Abstractions.Registration;
 using Taxonomy.Abstractions.Training;
+using Taxonomy.Blocks.ClusterUpdates;
 using Taxonomy.Host.Registry;
 
 namespace Taxonomy.Tests.TestSupport;
@@ -13,7 +14,8 @@ public static class TestBlocks
         registry.Add<EncoderOnlyBranch, BlockOptions>()
                 .Add<NanLoss, LossOptions>()
                 .Add<PoisonPreprocessor, BlockOptions>()
-                .Add<NeedsCentroidsLoss, LossOptions>();
+                .Add<NeedsCentroidsLoss, LossOptions>()
+                .Add<RecordingKMeansInit, BlockOptions>();
 
     /// <summary>A branch with an embedding and no decoder.</summary>
     [Block("encoder-only", Summary = "test: linear encoder without decoder")]
@@ -66,6 +68,31 @@ public static class TestBlocks
             var copy = features.clone();
             copy[2, 0] = torch.tensor(double.PositiveInfinity);
             return copy;
+        }
+    }
+
+    /// <summary>Trainable 'kmeans-init' that records its centroids after initialisation and after each epoch.</summary>
+    [Block("recording-kmeans-init", Summary = "test: trainable kmeans-init recording its centroids")]
+    public sealed class RecordingKMeansInit : IClusterUpdater
+    {
+        private readonly KMeansInitUpdater _inner = new(new KMeansInitUpdater.Options { Restarts = 2, Trainable = true });
+
+        public static float[]? AfterInitialisation { get; private set; }
+
+        public static float[]? AfterLastEpoch { get; private set; }
+
+        public ClusterStateParts Provides => _inner.Provides;
+
+        public void OnPhaseStart(IRunContext run)
+        {
+            _inner.OnPhaseStart(run);
+            AfterInitialisation = run.State.Centroids?.data<float>().ToArray() ?? AfterInitialisation;
+        }
+
+        public UpdateOutcome OnEpochEnd(IRunContext run)
+        {
+            AfterLastEpoch = run.State.Centroids?.data<float>().ToArray();
+            return _inner.OnEpochEnd(run);
         }
     }
 }

@@ -1,0 +1,60 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using TorchSharp;
+using Taxonomy.Abstractions.Blocks;
+using Taxonomy.Abstractions.Registration;
+using Taxonomy.Abstractions.Training;
+
+namespace Taxonomy.Blocks.ClusteringLosses;
+
+/// <summary>Where the cluster-hardening loss takes its target distribution P from.</summary>
+public enum TargetSource
+{
+    /// <summary>The cluster state, refreshed over the whole data set by an updater (DEC, IDEC: 'target-distribution').</summary>
+    State,
+
+    /// <summary>The batch itself: P from the batch's own q, detached, at every step (ClustPy's DEC and IDEC).</summary>
+    Batch,
+}
+
+/// <summary>
+/// Cluster assignment hardening (DEC, IDEC): KL(P ‖ Q) between a sharpened target P and the Student-t soft
+/// assignment Q of the batch's features to the centroids, mean over the batch. The centroids come from the
+/// cluster state; when an updater made them trainable, the gradient moves them too.
+/// </summary>
+[Block("cluster-hardening", Summary = "KL(P || Q) of the Student-t soft assignment Q to a sharpened target P (DEC, IDEC).")]
+public sealed class ClusterHardeningLoss(ClusterHardeningLoss.Options options) : IClusteringLoss
+{
+    public sealed class Options : LossOptions
+    {
+        [Description("Degrees of freedom α of the Student-t kernel (1 in DEC and IDEC).")]
+        [Range(1e-3, 1e3)]
+        public double Alpha { get; set; } = 1.0;
+
+        [Description("state: P from the cluster state, refreshed by the 'target-distribution' updater (DEC, IDEC); " +
+                     "batch: P computed from the batch's own q at every step, detached (ClustPy's DEC).")]
+        public TargetSource Target { get; set; } = TargetSource.State;
+    }
+
+    public double Weight => options.Weight;
+
+    public double Alpha => options.Alpha;
+
+    public ClusterStateParts Requires => options.Target == TargetSource.State
+        ? ClusterStateParts.Centroids | ClusterStateParts.TargetDistribution
+        : ClusterStateParts.Centroids;
+
+    public torch.Tensor Compute(StepInput step)
+    {
+        var state = step.Run.State;
+        var centroids = state.Centroids
+            ?? throw new InvalidOperationException("cluster-hardening: the cluster state has no centroids yet.");
+        var q = StudentT.SoftAssignment(step.Features, centroids, options.Alpha);
+        var p = options.Target == TargetSource.Batch
+            ? StudentT.TargetDistribution(q.detach())
+            : (state.TargetDistribution
+               ?? throw new InvalidOperationException("cluster-hardening: the cluster state has no target distribution yet."))
+                .index_select(0, step.Batch.Indices);
+        return StudentT.KlDivergence(p, q);
+    }
+}

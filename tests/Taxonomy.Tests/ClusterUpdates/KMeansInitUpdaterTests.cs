@@ -1,0 +1,98 @@
+using TorchSharp.Modules;
+using Taxonomy.Abstractions.Training;
+using Taxonomy.Blocks.ClusterUpdates;
+using Taxonomy.Tests.TestSupport;
+using static Taxonomy.Tests.ClusteringLosses.StudentTTests;
+using static TorchSharp.torch;
+
+namespace Taxonomy.Tests.ClusterUpdates;
+
+[TestFixture]
+public sealed class KMeansInitUpdaterTests
+{
+    // Two obvious groups around (0.5, 0) and (10.5, 0).
+    private static Tensor TwoGroups() => tensor(new float[,] { { 0, 0 }, { 1, 0 }, { 10, 0 }, { 11, 0 } });
+
+    private static KMeansInitUpdater Updater(bool trainable) =>
+        new(new KMeansInitUpdater.Options { Restarts = 2, Trainable = trainable });
+
+    [Test]
+    public void Kmeans_init_sets_centroids_and_hard_assignments_at_the_start_of_a_clustering_phase()
+    {
+        using var run = new FakeRunContext(TwoGroups(), clusters: 2);
+
+        Updater(trainable: false).OnPhaseStart(run);
+
+        var labels = run.State.HardAssignments!;
+        Assert.That(labels[0], Is.EqualTo(labels[1]));
+        Assert.That(labels[2], Is.EqualTo(labels[3]).And.Not.EqualTo(labels[0]));
+        var centroids = Flat(run.State.Centroids!);
+        Assert.That(new[] { centroids[2 * labels[0]], centroids[2 * labels[2]] }, Is.EqualTo(new[] { 0.5, 10.5 }).Within(1e-6));
+        Assert.That(run.State.TrainableCentroids, Is.Null);
+        Assert.That(run.State.Centroids!.requires_grad, Is.False);
+    }
+
+    [Test]
+    public void Kmeans_init_does_nothing_in_a_pretraining_phase()
+    {
+        using var run = new FakeRunContext(TwoGroups(), clusters: 2) { Progress = FakeRunContext.At(PhaseKind.Pretraining, 0) };
+
+        Updater(trainable: true).OnPhaseStart(run);
+
+        Assert.That(run.State.Centroids, Is.Null);
+        Assert.That(run.State.HardAssignments, Is.Null);
+    }
+
+    [Test]
+    public void Trainable_centroids_are_a_parameter_the_optimiser_moves()
+    {
+        using var run = new FakeRunContext(TwoGroups(), clusters: 2);
+        Updater(trainable: true).OnPhaseStart(run);
+        var centroids = run.State.TrainableCentroids;
+        Assert.That(centroids, Is.InstanceOf<Parameter>());
+        Assert.That(centroids!.requires_grad, Is.True);
+        var before = Flat(centroids);
+
+        // One SGD step (lr 0.1) on Σ μ²: every coordinate moves by −0.1 · 2μ.
+        using (var optimizer = optim.SGD([centroids], 0.1))
+        using (var scope = NewDisposeScope())
+        {
+            centroids.square().sum().backward();
+            optimizer.step();
+        }
+
+        Assert.That(Flat(run.State.Centroids!), Is.EqualTo(before.Select(x => x * 0.8).ToArray()).Within(1e-5));
+    }
+
+    [TestCase(true, new[] { 0, 0, 0, 1 })]
+    [TestCase(false, new[] { 0, 0, 1, 1 })]
+    public void Hard_assignments_follow_trainable_centroids_at_the_end_of_each_epoch(bool trainable, int[] expected)
+    {
+        // After k-means, move the centroids to (0, 0) and (21, 0): the point at 10 is now nearer to the first.
+        using var run = new FakeRunContext(TwoGroups(), clusters: 2);
+        var updater = Updater(trainable);
+        updater.OnPhaseStart(run);
+        var first = run.State.HardAssignments![0];
+        var moved = first == 0 ? new float[,] { { 0, 0 }, { 21, 0 } } : new float[,] { { 21, 0 }, { 0, 0 } };
+        using (no_grad())
+        {
+            run.State.Centroids!.copy_(tensor(moved));
+        }
+
+        updater.OnEpochEnd(run);
+
+        Assert.That(run.State.HardAssignments!.Select(label => label == first ? 0 : 1), Is.EqualTo(expected));
+    }
+
+    [Test]
+    public void The_trainer_optimises_trainable_centroids_with_the_network()
+    {
+        // DKM's manifest, shrunk, with an updater that records the centroids: its soft k-means loss moves them.
+        Methods.MethodTests.Run("dkm", "clusterUpdater={\"type\": \"recording-kmeans-init\"}");
+
+        var start = TestBlocks.RecordingKMeansInit.AfterInitialisation!;
+        var end = TestBlocks.RecordingKMeansInit.AfterLastEpoch!;
+        Assert.That(end, Has.Length.EqualTo(start.Length));
+        Assert.That(start.Zip(end, (a, b) => Math.Abs(a - b)).Max(), Is.GreaterThan(1e-3));
+    }
+}

@@ -1,0 +1,129 @@
+using Taxonomy.Abstractions.Training;
+using Taxonomy.Blocks.ClusteringLosses;
+using Taxonomy.Blocks.ClusterUpdates;
+using Taxonomy.Tests.TestSupport;
+using static Taxonomy.Tests.ClusteringLosses.StudentTTests;
+using static TorchSharp.torch;
+
+namespace Taxonomy.Tests.ClusterUpdates;
+
+[TestFixture]
+public sealed class TargetDistributionUpdaterTests
+{
+    /// <summary>Ten points on a line, five near 0 and five near 10: clusters {0..4} and {5..9}.</summary>
+    private static Tensor Line() => tensor(new float[] { 0, 0.5f, 1, 1.5f, 2, 8, 8.5f, 9, 9.5f, 10 }).unsqueeze(1);
+
+    private static TargetDistributionUpdater Updater(double tolerance, int every = 5) => new(new TargetDistributionUpdater.Options
+    {
+        Restarts = 2, EveryIterations = every, Tolerance = tolerance,
+    });
+
+    private static UpdateOutcome BatchStart(TargetDistributionUpdater updater, FakeRunContext run, long iteration)
+    {
+        run.Progress = FakeRunContext.At(PhaseKind.Clustering, iteration);
+        return updater.OnBatchStart(run, new Batch(zeros(1, 1), zeros(1, ScalarType.Int64)));
+    }
+
+    /// <summary>Moves point <paramref name="index"/> to <paramref name="x"/> in the features "all data" embeds to.</summary>
+    private static void Move(FakeRunContext run, int index, float x)
+    {
+        var features = run.Features.clone();
+        features[index, 0] = tensor(x);
+        run.Features = features;
+    }
+
+    [Test]
+    public void The_first_refresh_sets_p_and_the_hard_assignments_from_q_over_all_data()
+    {
+        using var scope = NewDisposeScope();
+        using var run = new FakeRunContext(Line(), clusters: 2);
+        var updater = Updater(tolerance: 1.0);
+        updater.OnPhaseStart(run);
+
+        Assert.That(BatchStart(updater, run, 0), Is.EqualTo(UpdateOutcome.Continue), "the first refresh never stops");
+
+        var q = StudentT.SoftAssignment(Line(), run.State.Centroids!.detach(), 1);
+        Assert.That(Flat(run.State.TargetDistribution!), Is.EqualTo(Flat(StudentT.TargetDistribution(q))).Within(1e-6));
+        Assert.That(run.State.HardAssignments, Is.EqualTo(q.argmax(1).to(ScalarType.Int32).data<int>().ToArray()));
+        Assert.That(run.State.TrainableCentroids, Is.Not.Null, "DEC's centroids are trainable by default");
+    }
+
+    [Test]
+    public void The_target_is_refreshed_only_every_t_iterations()
+    {
+        using var scope = NewDisposeScope();
+        using var run = new FakeRunContext(Line(), clusters: 2);
+        var updater = Updater(tolerance: 0, every: 5);
+        updater.OnPhaseStart(run);
+        BatchStart(updater, run, 0);
+        var first = run.State.TargetDistribution;
+
+        for (var iteration = 1; iteration < 5; iteration++)
+        {
+            Move(run, 4, 7);
+            BatchStart(updater, run, iteration);
+            Assert.That(run.State.TargetDistribution, Is.SameAs(first), $"iteration {iteration}");
+        }
+        BatchStart(updater, run, 5);
+        Assert.That(run.State.TargetDistribution, Is.Not.SameAs(first));
+    }
+
+    [Test]
+    public void The_phase_stops_when_fewer_than_tolerance_labels_change_and_not_before()
+    {
+        // Tolerance 0.15 on 10 points: 2 changes (20%) go on, 1 change (10%) stops.
+        using var scope = NewDisposeScope();
+        using var run = new FakeRunContext(Line(), clusters: 2);
+        var updater = Updater(tolerance: 0.15);
+        updater.OnPhaseStart(run);
+        Assert.That(BatchStart(updater, run, 0), Is.EqualTo(UpdateOutcome.Continue));
+
+        Move(run, 3, 8.2f);
+        Move(run, 4, 8.3f);
+        Assert.That(BatchStart(updater, run, 5), Is.EqualTo(UpdateOutcome.Continue), "2 of 10 labels changed");
+
+        Move(run, 2, 8.1f);
+        Assert.That(BatchStart(updater, run, 10), Is.EqualTo(UpdateOutcome.StopPhase), "1 of 10 labels changed");
+    }
+
+    [Test]
+    public void A_change_equal_to_the_tolerance_does_not_stop()
+    {
+        using var scope = NewDisposeScope();
+        using var run = new FakeRunContext(Line(), clusters: 2);
+        var updater = Updater(tolerance: 0.1);
+        updater.OnPhaseStart(run);
+        BatchStart(updater, run, 0);
+
+        Move(run, 4, 8.3f);
+        Assert.That(BatchStart(updater, run, 5), Is.EqualTo(UpdateOutcome.Continue), "10% changed is not below 10%");
+        Assert.That(BatchStart(updater, run, 10), Is.EqualTo(UpdateOutcome.StopPhase), "nothing changed");
+    }
+
+    [Test]
+    public void A_new_clustering_phase_starts_without_a_previous_refresh()
+    {
+        using var scope = NewDisposeScope();
+        using var run = new FakeRunContext(Line(), clusters: 2);
+        var updater = Updater(tolerance: 1.0);
+        updater.OnPhaseStart(run);
+        BatchStart(updater, run, 0);
+
+        updater.OnPhaseStart(run);
+        Assert.That(BatchStart(updater, run, 0), Is.EqualTo(UpdateOutcome.Continue));
+        Assert.That(BatchStart(updater, run, 5), Is.EqualTo(UpdateOutcome.StopPhase));
+    }
+
+    [Test]
+    public void Nothing_happens_in_a_pretraining_phase()
+    {
+        using var scope = NewDisposeScope();
+        using var run = new FakeRunContext(Line(), clusters: 2) { Progress = FakeRunContext.At(PhaseKind.Pretraining, 0) };
+        var updater = Updater(tolerance: 1.0);
+        updater.OnPhaseStart(run);
+
+        Assert.That(updater.OnBatchStart(run, new Batch(zeros(1, 1), zeros(1, ScalarType.Int64))), Is.EqualTo(UpdateOutcome.Continue));
+        Assert.That(run.State.TargetDistribution, Is.Null);
+        Assert.That(run.State.Centroids, Is.Null);
+    }
+}

@@ -1,0 +1,79 @@
+using Taxonomy.Abstractions.Training;
+using Taxonomy.Blocks.ClusteringLosses;
+using Taxonomy.Tests.TestSupport;
+using static Taxonomy.Tests.ClusteringLosses.StudentTTests;
+using static TorchSharp.torch;
+
+namespace Taxonomy.Tests.ClusteringLosses;
+
+[TestFixture]
+public sealed class ClusterHardeningLossTests
+{
+    private static ClusterHardeningLoss Loss(TargetSource target = TargetSource.State) =>
+        new(new ClusterHardeningLoss.Options { Target = target });
+
+    [Test]
+    public void The_loss_is_the_kl_of_the_state_target_rows_at_the_batch_indices()
+    {
+        // The state holds P for 3 samples; the batch is samples 2 and 0, whose P rows are the hand example's.
+        using var scope = NewDisposeScope();
+        using var run = new FakeRunContext(Points(), clusters: 2);
+        run.State.SetCentroids(Centroids(), trainable: false);
+        run.State.TargetDistribution = tensor(new[,] { { P[1, 0], P[1, 1] }, { 0.5, 0.5 }, { P[0, 0], P[0, 1] } }).to(ScalarType.Float32);
+
+        var loss = Loss().Compute(run.Step(Points(), 2, 0)).item<float>();
+
+        Assert.That(loss, Is.EqualTo(Kl(P, Q)).Within(1e-6));
+    }
+
+    [Test]
+    public void The_kl_has_p_as_the_target_not_q()
+    {
+        using var scope = NewDisposeScope();
+        using var run = new FakeRunContext(Points(), clusters: 2);
+        run.State.SetCentroids(Centroids(), trainable: false);
+        run.State.TargetDistribution = tensor(P).to(ScalarType.Float32);
+
+        var loss = Loss().Compute(run.Step(Points(), 0, 1)).item<float>();
+
+        Assert.That(loss, Is.EqualTo(Kl(P, Q)).Within(1e-6));
+        Assert.That(loss, Is.Not.EqualTo(Kl(Q, P)).Within(1e-3));
+    }
+
+    [Test]
+    public void A_batch_target_is_computed_from_the_batch_q()
+    {
+        // Without any target in the state: P from the batch's own q is the hand example's P.
+        using var scope = NewDisposeScope();
+        using var run = new FakeRunContext(Points(), clusters: 2);
+        run.State.SetCentroids(Centroids(), trainable: false);
+
+        var loss = Loss(TargetSource.Batch);
+        Assert.That(loss.Requires, Is.EqualTo(ClusterStateParts.Centroids));
+        Assert.That(loss.Compute(run.Step(Points(), 0, 1)).item<float>(), Is.EqualTo(Kl(P, Q)).Within(1e-6));
+    }
+
+    [Test]
+    public void The_batch_target_is_detached_so_only_q_carries_gradients()
+    {
+        // With P fixed, d/dq_ij of Σ p ln(p/q) is −p_ij/q_ij; a gradient through P as well would change the result.
+        using var scope = NewDisposeScope();
+        using var run = new FakeRunContext(Points(), clusters: 2);
+        run.State.SetCentroids(Centroids(), trainable: true);
+        run.State.TargetDistribution = tensor(P).to(ScalarType.Float32);
+
+        Loss(TargetSource.Batch).Compute(run.Step(Points(), 0, 1)).backward();
+        var batchGradient = run.State.TrainableCentroids!.grad!.clone();
+        run.State.TrainableCentroids.grad!.zero_();
+        Loss(TargetSource.State).Compute(run.Step(Points(), 0, 1)).backward();
+
+        Assert.That(Flat(batchGradient), Is.EqualTo(Flat(run.State.TrainableCentroids.grad!)).Within(1e-6));
+        Assert.That(Flat(batchGradient).Any(g => Math.Abs(g) > 1e-3), "trainable centroids receive a gradient");
+    }
+
+    [Test]
+    public void A_state_target_requires_centroids_and_the_target_distribution()
+    {
+        Assert.That(Loss().Requires, Is.EqualTo(ClusterStateParts.Centroids | ClusterStateParts.TargetDistribution));
+    }
+}

@@ -1,0 +1,93 @@
+using TorchSharp;
+using Taxonomy.Host.Running;
+using Taxonomy.Tests.TestSupport;
+
+namespace Taxonomy.Tests.Methods;
+
+/// <summary>
+/// The shipped manifests of DEC, IDEC, DCN and DKM, shrunk to 4 Gaussian blobs of 50 points in 8-D, a 32-8
+/// autoencoder and a few epochs: each method must cluster them (nearly) perfectly in seconds.
+/// </summary>
+[TestFixture]
+public sealed class MethodTests
+{
+    private static readonly string[] s_small =
+    [
+        "data={\"source\": \"blobs\", \"perCluster\": 50, \"clusters\": 4, \"dimensions\": 8}",
+        "branch.dims=[32, 8]",
+        "schedule.pretrainEpochs=10",
+        "schedule.clusteringEpochs=10",
+        "optimizer.batchSize=32",
+        "optimizer.learningRate=0.01",
+        "clusterUpdater.restarts=3",
+        "log.metricsEvery=0",
+        "threads=1",
+    ];
+
+    /// <summary>Runs the shipped manifest of <paramref name="method"/>, shrunk, with further overrides.</summary>
+    internal static RunResult Run(string method, params string[] overrides)
+    {
+        using var services = Manifests.Services();
+        var file = Path.Combine(TestPaths.RepositoryRoot, "manifests", method + ".json");
+        var definition = services.Loader.Load(file, s_small.Concat(overrides));
+        return new MethodRunner(services.Provider, TextWriter.Null).Run(definition);
+    }
+
+    [TestCase("dec", "clusterUpdater.everyIterations=14")]
+    [TestCase("idec", "clusterUpdater.everyIterations=14")]
+    [TestCase("dcn")]
+    [TestCase("dkm")]
+    public void The_method_clusters_separated_blobs(string method, params string[] overrides)
+    {
+        var result = Run(method, overrides);
+        Assert.That(result.Metrics!.Accuracy, Is.GreaterThanOrEqualTo(0.95), method);
+        Assert.That(result.Phases.Select(p => p.Name), Is.EqualTo(new[] { "pretrain", "clustering" }));
+        Assert.That(result.Phases[1].Iterations, Is.GreaterThan(0));
+    }
+
+    [Test]
+    public void Dec_with_a_per_batch_target_clusters_separated_blobs()
+    {
+        var result = Run("dec", "clusteringLoss.target=batch", "clusterUpdater={\"type\": \"kmeans-init\", \"trainable\": true}");
+        Assert.That(result.Metrics!.Accuracy, Is.GreaterThanOrEqualTo(0.95));
+    }
+
+    [Test]
+    public void The_same_seed_reproduces_the_same_dcn_assignments()
+    {
+        // Overlapping blobs, so the assignments depend on the training.
+        var first = Run("dcn", "data.spread=6");
+        var second = Run("dcn", "data.spread=6");
+        var other = Run("dcn", "data.spread=6", "seed=5");
+        Assert.That(second.Assignments, Is.EqualTo(first.Assignments));
+        Assert.That(other.Assignments, Is.Not.EqualTo(first.Assignments));
+    }
+
+    [TestCase("dec", "clusterUpdater.everyIterations=3", "clusterUpdater.tolerance=0")]
+    [TestCase("dec", "clusteringLoss.target=batch", "clusterUpdater={\"type\": \"kmeans-init\", \"trainable\": true}")]
+    [TestCase("dcn")]
+    [TestCase("dkm")]
+    public void A_method_leaves_no_tensors_behind_however_long_it_clusters(string method, params string[] overrides)
+    {
+        long TensorsLeftAfter(int epochs)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            var before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+            Run(method, [.. overrides, "schedule.pretrainEpochs=1", $"schedule.clusteringEpochs={epochs}", "log.metricsEvery=1"]);
+            return DisposeScopeManager.Statistics.ThreadTotalLiveCount - before;
+        }
+        var shortRun = TensorsLeftAfter(epochs: 2);
+        var longRun = TensorsLeftAfter(epochs: 8);
+        Assert.That(longRun, Is.EqualTo(shortRun), "tensors left over must not grow with training steps");
+        Assert.That(longRun, Is.LessThanOrEqualTo(0), "everything a run creates is disposed by its end");
+    }
+
+    [Test]
+    public void Dec_stops_when_the_labels_settle()
+    {
+        var result = Run("dec", "clusterUpdater.everyIterations=7", "schedule.clusteringEpochs=200");
+        Assert.That(result.Phases[1].StoppedByUpdater, Is.True);
+        Assert.That(result.Phases[1].EpochsRun, Is.LessThan(200));
+    }
+}
