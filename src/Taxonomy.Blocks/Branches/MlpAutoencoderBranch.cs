@@ -48,7 +48,7 @@ public sealed class MlpAutoencoderBranch(MlpAutoencoderBranch.Options options) :
 
     private AutoencoderNetwork? _network;
 
-    public IReadOnlySet<string> Outputs { get; } = OutputNames(options.Dims!.Count);
+    public IReadOnlySet<string> Outputs { get; } = AutoencoderOutputs.Names(hiddenLayers: options.Dims!.Count - 1);
 
     public torch.nn.Module Module => Network;
 
@@ -70,16 +70,6 @@ public sealed class MlpAutoencoderBranch(MlpAutoencoderBranch.Options options) :
         Network.Run(inputs, required);
 
     public void Dispose() => _network?.Dispose();
-
-    private static HashSet<string> OutputNames(int layers)
-    {
-        var names = new HashSet<string> { Layers.Embedding, Layers.Reconstruction };
-        for (var i = 1; i < layers; i++)
-        {
-            names.Add(Layers.Hidden(i));
-        }
-        return names;
-    }
 
     /// <summary>The TorchSharp module: encoder stages kept apart so hidden layers can be read out.</summary>
     private sealed class AutoencoderNetwork : torch.nn.Module
