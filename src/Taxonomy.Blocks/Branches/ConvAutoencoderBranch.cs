@@ -60,7 +60,7 @@ public sealed class ConvAutoencoderBranch(ConvAutoencoderBranch.Options options)
         public override void ApplyDefaults() => Channels ??= [32, 64, 128];
 
         /// <summary>The kernel size of each stage.</summary>
-        public IReadOnlyList<int> Kernels => KernelSizes ?? Enumerable.Repeat(KernelSize, Channels!.Count).ToList();
+        public IReadOnlyList<int> Kernels() => KernelSizes ?? Enumerable.Repeat(KernelSize, Channels!.Count).ToList();
 
         public override IEnumerable<(string Option, string Message)> Validate()
         {
@@ -76,9 +76,9 @@ public sealed class ConvAutoencoderBranch(ConvAutoencoderBranch.Options options)
             {
                 yield return ("kernelSizes", $"must give one odd kernel size per stage ({Channels?.Count} stages), e.g. [5, 5, 3]");
             }
-            if (!Activations.Names.Contains(Activation))
+            foreach (var problem in Activations.Check(Activation))
             {
-                yield return ("activation", $"'{Activation}' is not one of: {string.Join(", ", Activations.Names)}");
+                yield return problem;
             }
         }
     }
@@ -124,7 +124,7 @@ public sealed class ConvAutoencoderBranch(ConvAutoencoderBranch.Options options)
             {
                 sizes.Add(((sizes[i].Height + 1) / 2, (sizes[i].Width + 1) / 2));
             }
-            var kernels = options.Kernels;
+            var kernels = options.Kernels();
             var stages = kernels.Count;
             for (var i = 0; i < stages; i++)
             {
@@ -148,26 +148,8 @@ public sealed class ConvAutoencoderBranch(ConvAutoencoderBranch.Options options)
             RegisterComponents();
         }
 
-        public BranchOutput Run(torch.Tensor inputs, IReadOnlySet<string> required)
-        {
-            var output = new BranchOutput();
-            var h = inputs;
-            for (var i = 0; i < _encoder.Count; i++)
-            {
-                h = _encoder[i].call(h);
-                if (required.Contains(Layers.Hidden(i + 1)))
-                {
-                    output.Set(Layers.Hidden(i + 1), h);
-                }
-            }
-            var embedding = _embedding.call(h);
-            output.Set(Layers.Embedding, embedding);
-            if (required.Contains(Layers.Reconstruction))
-            {
-                output.Set(Layers.Reconstruction, _decoder.call(embedding));
-            }
-            return output;
-        }
+        public BranchOutput Run(torch.Tensor inputs, IReadOnlySet<string> required) =>
+            AutoencoderOutputs.Run(inputs, required, _encoder, _embedding, _decoder);
 
         /// <summary>conv ('same' padding; stride 2, or stride 1 and max-pooling), batch norm, activation.</summary>
         private static Sequential EncoderStage(long input, long output, int kernel, Options options)

@@ -108,33 +108,32 @@ public sealed class HogPreprocessorTests
         return image;
     }
 
-    [Test]
-    public void Hard_votes_reproduce_scikit_image_on_a_grey_pattern()
+    /// <summary>
+    /// skimage 0.19.3: hog(x, orientations=9, pixels_per_cell=(4, 4), cells_per_block=(2, 2), block_norm='L2-Hys'),
+    /// with channel_axis=-1 for the three channels of the colour pattern.
+    /// </summary>
+    private static IEnumerable<TestCaseData> ScikitImageDescriptors()
     {
-        // skimage 0.19.3: hog(x, orientations=9, pixels_per_cell=(4, 4), cells_per_block=(2, 2), block_norm='L2-Hys')
-        float[] skimage =
-        [
+        yield return new TestCaseData(1, new[]
+        {
             0.275361f, 0.203619f, 0.275361f, 0.000000f, 0.275361f, 0.000000f, 0.000000f, 0.000000f, 0.155297f,
             0.275361f, 0.118444f, 0.000000f, 0.000000f, 0.275361f, 0.202444f, 0.275361f, 0.168824f, 0.152796f,
             0.112995f, 0.000000f, 0.071022f, 0.064018f, 0.275361f, 0.259018f, 0.017756f, 0.000000f, 0.176219f,
             0.251101f, 0.000000f, 0.017756f, 0.064018f, 0.275361f, 0.103721f, 0.144230f, 0.000000f, 0.039703f,
-        ];
-        using var image = Pattern(channels: 1);
-        Assert.That(Hog(image, cellSize: 4, blockSize: 2, OrientationVote.Hard), Is.EqualTo(skimage).Within(2e-6));
-    }
-
-    [Test]
-    public void Colour_images_use_the_channel_with_the_largest_gradient_like_scikit_image()
-    {
-        // The same call with channel_axis=-1 on three channels x_k[r, c] = ((5r + 3c + rc + 4k(r+1)) mod 17) / 16.
-        float[] skimage =
-        [
+        }).SetName("Hard_votes_reproduce_scikit_image_on_a_grey_pattern");
+        yield return new TestCaseData(3, new[]
+        {
             0.262478f, 0.000000f, 0.262478f, 0.000000f, 0.251637f, 0.104846f, 0.262478f, 0.194648f, 0.000000f,
             0.262478f, 0.085460f, 0.081860f, 0.000000f, 0.262478f, 0.260774f, 0.233712f, 0.227538f, 0.000000f,
             0.173543f, 0.173543f, 0.000000f, 0.000000f, 0.262478f, 0.107330f, 0.050596f, 0.000000f, 0.121790f,
             0.262478f, 0.000000f, 0.000000f, 0.160013f, 0.262478f, 0.126564f, 0.000000f, 0.132166f, 0.000000f,
-        ];
-        using var image = Pattern(channels: 3);
+        }).SetName("Colour_images_use_the_channel_with_the_largest_gradient_like_scikit_image");
+    }
+
+    [TestCaseSource(nameof(ScikitImageDescriptors))]
+    public void Hard_votes_reproduce_scikit_image(int channels, float[] skimage)
+    {
+        using var image = Pattern(channels);
         Assert.That(Hog(image, cellSize: 4, blockSize: 2, OrientationVote.Hard), Is.EqualTo(skimage).Within(2e-6));
     }
 
