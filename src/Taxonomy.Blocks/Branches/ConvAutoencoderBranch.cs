@@ -12,7 +12,7 @@ namespace Taxonomy.Blocks.Branches;
 /// <summary>How a convolutional stage halves the image.</summary>
 public enum Downsampling
 {
-    /// <summary>A stride-2 convolution (DCEC's convolutional autoencoder); the decoder uses stride-2 transposed convolutions.</summary>
+    /// <summary>A stride-2 convolution (DCEC's convolutional autoencoder); the decoder, stride-2 transposed convolutions.</summary>
     Stride,
 
     /// <summary>A stride-1 convolution, then 2×2 max-pooling (the paper's network); the decoder unpools (nearest) and convolves.</summary>
@@ -28,6 +28,8 @@ public enum Downsampling
 /// reconstruction has the input's shape; the last layer is linear.
 /// Outputs: embedding, reconstruction, and hidden1…hiddenL, the feature maps [C_i, h_i, w_i] of the L stages
 /// (the feature selectors flatten them).
+/// Every convolution is an <see cref="UnfoldConv2d"/>: libtorch 2.10's own (oneDNN) convolution returns wrong float32
+/// gradients on our machines.
 /// </summary>
 [Block("conv-autoencoder", Summary = "Convolutional autoencoder for images: strided or max-pooled conv stages, linear embedding, mirrored decoder.")]
 public sealed class ConvAutoencoderBranch(ConvAutoencoderBranch.Options options) : IBranch
