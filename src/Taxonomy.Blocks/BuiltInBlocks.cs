@@ -18,10 +18,15 @@ public static class BuiltInBlocks
         // Preprocessing
         blocks.Add<UnitScalePreprocessor, UnitScalePreprocessor.Options>()
               .Add<StandardizePreprocessor, BlockOptions>()
-              .Add<FlattenPreprocessor, BlockOptions>();
+              .Add<FlattenPreprocessor, BlockOptions>()
+              .Add<ReshapePreprocessor, ReshapePreprocessor.Options>()
+              .Add<HogPreprocessor, HogPreprocessor.Options>()
+              .Add<HsvHistogramPreprocessor, HsvHistogramPreprocessor.Options>()
+              .Add<ConcatPreprocessor, ConcatPreprocessor.Options>();
 
         // Architecture (branches)
-        blocks.Add<MlpAutoencoderBranch, MlpAutoencoderBranch.Options>();
+        blocks.Add<MlpAutoencoderBranch, MlpAutoencoderBranch.Options>()
+              .Add<ConvAutoencoderBranch, ConvAutoencoderBranch.Options>();
 
         // Features for clustering
         blocks.Add<EmbeddingFeatureSelector, EmbeddingFeatureSelector.Options>()

@@ -39,16 +39,16 @@ public sealed class MlpAutoencoderBranch(MlpAutoencoderBranch.Options options) :
             {
                 yield return ("dims", "must list at least one positive layer size");
             }
-            if (!Activations.Names.Contains(Activation))
+            foreach (var problem in Activations.Check(Activation))
             {
-                yield return ("activation", $"'{Activation}' is not one of: {string.Join(", ", Activations.Names)}");
+                yield return problem;
             }
         }
     }
 
     private AutoencoderNetwork? _network;
 
-    public IReadOnlySet<string> Outputs { get; } = OutputNames(options.Dims!.Count);
+    public IReadOnlySet<string> Outputs { get; } = AutoencoderOutputs.Names(hiddenLayers: options.Dims!.Count - 1);
 
     public torch.nn.Module Module => Network;
 
@@ -70,16 +70,6 @@ public sealed class MlpAutoencoderBranch(MlpAutoencoderBranch.Options options) :
         Network.Run(inputs, required);
 
     public void Dispose() => _network?.Dispose();
-
-    private static HashSet<string> OutputNames(int layers)
-    {
-        var names = new HashSet<string> { Layers.Embedding, Layers.Reconstruction };
-        for (var i = 1; i < layers; i++)
-        {
-            names.Add(Layers.Hidden(i));
-        }
-        return names;
-    }
 
     /// <summary>The TorchSharp module: encoder stages kept apart so hidden layers can be read out.</summary>
     private sealed class AutoencoderNetwork : torch.nn.Module
@@ -105,25 +95,9 @@ public sealed class MlpAutoencoderBranch(MlpAutoencoderBranch.Options options) :
             RegisterComponents();
         }
 
-        public BranchOutput Run(torch.Tensor inputs, IReadOnlySet<string> required)
-        {
-            var output = new BranchOutput();
-            var h = inputs;
-            for (var i = 0; i < _encoder.Count; i++)
-            {
-                h = _encoder[i].call(h);
-                if (i + 1 < _encoder.Count && required.Contains(Layers.Hidden(i + 1)))
-                {
-                    output.Set(Layers.Hidden(i + 1), h);
-                }
-            }
-            output.Set(Layers.Embedding, h);
-            if (required.Contains(Layers.Reconstruction))
-            {
-                output.Set(Layers.Reconstruction, _decoder.call(h));
-            }
-            return output;
-        }
+        /// <summary>The encoder's last stage is the embedding; the ones before it are the hidden layers.</summary>
+        public BranchOutput Run(torch.Tensor inputs, IReadOnlySet<string> required) =>
+            AutoencoderOutputs.Run(inputs, required, _encoder.Take(_encoder.Count - 1), _encoder[^1], _decoder);
 
         /// <summary>Linear, then (unless it is the embedding or output layer) batch norm, activation, dropout.</summary>
         private static Module<torch.Tensor, torch.Tensor> Stage(int input, int output, bool linearOnly, Options options)

@@ -115,9 +115,18 @@ public sealed class MethodRunner(IServiceProvider services, TextWriter log)
     private static Dataset Preprocess(Dataset raw, Pipeline pipeline, MethodDefinition method)
     {
         var features = raw.Features.alias();
-        for (var i = 0; i < pipeline.Preprocessors.Count; i++)
+        foreach (var preprocessor in pipeline.Preprocessors)
         {
-            var next = pipeline.Preprocessors[i].Apply(features);
+            torch.Tensor next;
+            try
+            {
+                next = preprocessor.Apply(features);
+            }
+            catch (ArgumentException e)
+            {
+                features.Dispose();
+                throw new ManifestException($"{method.File}: {pipeline.Describe(preprocessor)}: {e.Message}", e);
+            }
             features.Dispose();
             features = next;
         }

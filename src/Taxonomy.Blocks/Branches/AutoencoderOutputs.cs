@@ -1,0 +1,40 @@
+using TorchSharp;
+using Taxonomy.Abstractions.Training;
+
+namespace Taxonomy.Blocks.Branches;
+
+/// <summary>What the autoencoder branches share: their output names, and one forward pass that fills them.</summary>
+internal static class AutoencoderOutputs
+{
+    /// <summary>embedding, reconstruction and hidden1…hidden<paramref name="hiddenLayers"/>.</summary>
+    public static IReadOnlySet<string> Names(int hiddenLayers) =>
+        new HashSet<string>(Enumerable.Range(1, hiddenLayers).Select(Layers.Hidden)) { Layers.Embedding, Layers.Reconstruction };
+
+    /// <summary>
+    /// Runs the hidden stages in order, keeping stage i's output as hidden{i} when required, then the embedding of the
+    /// last one, and the decoder's reconstruction of the embedding when required.
+    /// </summary>
+    public static BranchOutput Run(torch.Tensor inputs, IReadOnlySet<string> required,
+        IEnumerable<torch.nn.Module<torch.Tensor, torch.Tensor>> hiddenStages,
+        torch.nn.Module<torch.Tensor, torch.Tensor> embedding, torch.nn.Module<torch.Tensor, torch.Tensor> decoder)
+    {
+        var output = new BranchOutput();
+        var h = inputs;
+        var index = 0;
+        foreach (var stage in hiddenStages)
+        {
+            h = stage.call(h);
+            if (required.Contains(Layers.Hidden(++index)))
+            {
+                output.Set(Layers.Hidden(index), h);
+            }
+        }
+        var code = embedding.call(h);
+        output.Set(Layers.Embedding, code);
+        if (required.Contains(Layers.Reconstruction))
+        {
+            output.Set(Layers.Reconstruction, decoder.call(code));
+        }
+        return output;
+    }
+}
