@@ -28,9 +28,13 @@ public sealed class TargetDistributionUpdater(TargetDistributionUpdater.Options 
         [Description("true: the centroids are optimised with the network, as in DEC and IDEC; false: they stay at the k-means solution.")]
         public bool Trainable { get; set; } = true;
 
-        [Description("T: iterations of the clustering phase between refreshes of P over the whole data set (DEC-keras and IDEC on MNIST: 140).")]
+        [Description("T: iterations of the clustering phase between refreshes of P over the whole data set (DEC-keras and IDEC on MNIST: 140). Default 140 unless everyEpochs is given.")]
         [Range(1, 100_000_000)]
-        public int EveryIterations { get; set; } = 140;
+        public int? EveryIterations { get; set; }
+
+        [Description("Refresh P at the start of every this many epochs instead of every T iterations (the taxonomy paper's case study: 1), so the interval follows the data set's size.")]
+        [Range(1, 1_000_000)]
+        public int? EveryEpochs { get; set; }
 
         [Description("Stop the phase when less than this fraction of the hard assignments changed since the previous refresh (0.001 = 0.1%; 0 never stops).")]
         [Range(0.0, 1.0)]
@@ -39,6 +43,19 @@ public sealed class TargetDistributionUpdater(TargetDistributionUpdater.Options 
         [Description("Degrees of freedom α of the Student-t kernel; must equal the cluster-hardening loss's alpha.")]
         [Range(1e-3, 1e3)]
         public double Alpha { get; set; } = 1.0;
+
+        public override IEnumerable<(string Option, string Message)> Validate()
+        {
+            if (EveryIterations is not null && EveryEpochs is not null)
+            {
+                yield return ("everyEpochs", "give everyIterations or everyEpochs, not both");
+            }
+        }
+
+        /// <summary>Whether P is due before this batch of the clustering phase.</summary>
+        internal bool IsDue(TrainingProgress progress) => EveryEpochs is { } epochs
+            ? progress.Iteration % ((long)epochs * progress.BatchesPerEpoch) == 0
+            : progress.Iteration % (EveryIterations ?? 140) == 0;
     }
 
     private readonly KMeansInitUpdater _initialization =
@@ -69,7 +86,7 @@ public sealed class TargetDistributionUpdater(TargetDistributionUpdater.Options 
     public UpdateOutcome OnBatchStart(IRunContext run, Batch batch)
     {
         var progress = run.Progress;
-        return progress.Phase.Kind == PhaseKind.Clustering && progress.Iteration % options.EveryIterations == 0
+        return progress.Phase.Kind == PhaseKind.Clustering && options.IsDue(progress)
             ? Refresh(run)
             : UpdateOutcome.Continue;
     }

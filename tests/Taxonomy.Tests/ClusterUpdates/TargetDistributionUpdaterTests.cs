@@ -69,6 +69,35 @@ public sealed class TargetDistributionUpdaterTests
     }
 
     [Test]
+    public void With_every_epochs_the_target_is_refreshed_at_the_start_of_every_nth_epoch()
+    {
+        // FakeRunContext has 10 batches per epoch: every 2 epochs means before iterations 0, 20, 40...
+        using var scope = NewDisposeScope();
+        using var run = new FakeRunContext(Line(), clusters: 2);
+        var updater = new TargetDistributionUpdater(new TargetDistributionUpdater.Options { Restarts = 2, EveryEpochs = 2, Tolerance = 0 });
+        updater.OnPhaseStart(run);
+
+        var refreshedAt = new List<long>();
+        for (var iteration = 0L; iteration < 45; iteration++)
+        {
+            var before = run.State.TargetDistribution;
+            BatchStart(updater, run, iteration);
+            if (!ReferenceEquals(before, run.State.TargetDistribution))
+            {
+                refreshedAt.Add(iteration);
+            }
+        }
+        Assert.That(refreshedAt, Is.EqualTo(new long[] { 0, 20, 40 }));
+    }
+
+    [Test]
+    public void Every_iterations_and_every_epochs_together_are_rejected()
+    {
+        var options = new TargetDistributionUpdater.Options { EveryIterations = 140, EveryEpochs = 1 };
+        Assert.That(options.Validate(), Is.EqualTo(new[] { ("everyEpochs", "give everyIterations or everyEpochs, not both") }));
+    }
+
+    [Test]
     public void The_phase_stops_when_fewer_than_tolerance_labels_change_and_not_before()
     {
         // Tolerance 0.15 on 10 points: 2 changes (20%) go on, 1 change (10%) stops.
