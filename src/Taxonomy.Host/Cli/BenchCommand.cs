@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Diagnostics;
-using Microsoft.Extensions.DependencyInjection;
 using Taxonomy.Abstractions.Registration;
 using Taxonomy.Blocks.Branches;
 using Taxonomy.Host.Benchmark;
@@ -32,9 +31,8 @@ internal static class BenchCommand
             {
                 throw new ManifestException($"--epochs must be at least 1, got {limit}.");
             }
-            using var services = TaxonomyServices.Create();
-            var method = services.GetRequiredService<ManifestLoader>().Load(parse.GetValue(manifest)!,
-                overrides.From(parse).Concat(["pretrainingCache=false", "log.metricsEvery=0"]));
+            using var loaded = overrides.Load(parse, parse.GetValue(manifest)!, ["pretrainingCache=false", "log.metricsEvery=0"]);
+            var (services, method) = (loaded.Services, loaded.Method);
             var result = new MethodRunner(services, TextWriter.Null).Run(method, saveBranchTo: null, epochLimit: limit);
             Console.WriteLine($"benchmark: {result.Method} on {result.Dataset} (n={result.Samples}, sample " +
                               $"[{string.Join(", ", result.SampleShape)}]), {result.Threads} threads, at most {limit} epochs per phase");

@@ -5,7 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Taxonomy.Abstractions.Registration;
 using Taxonomy.Host.Manifest;
 using Taxonomy.Host.Registry;
-using Taxonomy.Host.Running;
 
 namespace Taxonomy.Host.Cli;
 
@@ -14,10 +13,12 @@ internal static class ListCommand
 {
     public static Command Create()
     {
+        var plugins = new PluginsOption();
         var command = new Command("list", "List every registered block by role, with its options and defaults.");
-        command.SetAction(_ =>
+        plugins.AddTo(command);
+        command.SetAction(parse =>
         {
-            using var services = TaxonomyServices.Create();
+            using var services = plugins.Services(parse);
             Console.Write(Describe(services.GetRequiredService<BlockRegistry>()));
             return 0;
         });

@@ -1,8 +1,10 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using Taxonomy.Host.Manifest;
 
 namespace Taxonomy.Host.Cli;
 
-/// <summary>The command-line options that override manifest fields, turned into `--set` assignments.</summary>
+/// <summary>The command-line options that override manifest fields (turned into `--set` assignments) and `--plugins`.</summary>
 internal sealed class ManifestOverrides
 {
     private readonly Option<string?> _data = new("--data")
@@ -20,12 +22,38 @@ internal sealed class ManifestOverrides
         AllowMultipleArgumentsPerToken = false,
     };
 
+    private readonly PluginsOption _plugins = new();
+
     public void AddTo(Command command)
     {
         command.Options.Add(_data);
         command.Options.Add(_clusters);
         command.Options.Add(_seed);
         command.Options.Add(_set);
+        _plugins.AddTo(command);
+    }
+
+    /// <summary>
+    /// Reads the manifest and applies the overrides (and <paramref name="more"/>), loads the plugins (next to the program,
+    /// --plugins, then the manifest's "plugins"), and binds the manifest against the resulting block catalogue.
+    /// </summary>
+    public LoadedManifest Load(ParseResult parse, string path, IEnumerable<string>? more = null)
+    {
+        var document = ManifestDocument.Load(path);
+        foreach (var assignment in From(parse).Concat(more ?? []))
+        {
+            document.Set(assignment);
+        }
+        var services = _plugins.Services(parse, document);
+        try
+        {
+            return new LoadedManifest(services, services.GetRequiredService<ManifestLoader>().Load(document));
+        }
+        catch
+        {
+            services.Dispose();
+            throw;
+        }
     }
 
     public IEnumerable<string> From(ParseResult parse)
@@ -47,4 +75,10 @@ internal sealed class ManifestOverrides
             yield return $"seed={seed}";
         }
     }
+}
+
+/// <summary>A bound manifest and the services (block catalogue, plugins) it was bound with; disposing ends the services.</summary>
+internal sealed record LoadedManifest(ServiceProvider Services, MethodDefinition Method) : IDisposable
+{
+    public void Dispose() => Services.Dispose();
 }

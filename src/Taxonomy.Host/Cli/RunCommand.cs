@@ -1,12 +1,10 @@
 using System.CommandLine;
-using Microsoft.Extensions.DependencyInjection;
-using Taxonomy.Host.Manifest;
 using Taxonomy.Host.Output;
 using Taxonomy.Host.Running;
 
 namespace Taxonomy.Host.Cli;
 
-/// <summary>`taxonomy run manifest.json [--data] [--clusters] [--seed] [--set k=v]... [--out DIR]`.</summary>
+/// <summary>`taxonomy run manifest.json [--data] [--clusters] [--seed] [--set k=v]... [--plugins DIR]... [--out DIR]`.</summary>
 internal static class RunCommand
 {
     public static Command Create()
@@ -18,8 +16,8 @@ internal static class RunCommand
         options.AddTo(command);
         command.SetAction(parse =>
         {
-            using var services = TaxonomyServices.Create();
-            var method = services.GetRequiredService<ManifestLoader>().Load(parse.GetValue(manifest)!, options.From(parse));
+            using var loaded = options.Load(parse, parse.GetValue(manifest)!);
+            var (services, method) = (loaded.Services, loaded.Method);
             var directory = parse.GetValue(output) ?? Path.Combine("runs", $"{Slug(method.Name)}-seed{method.Settings.Seed}");
             var weights = Path.Combine(directory, "branch.pt");
             if (Directory.Exists(directory))

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Taxonomy.Blocks.Data;
 using Taxonomy.Host.Manifest;
+using Taxonomy.Host.Plugins;
 using Taxonomy.Host.Training;
 
 namespace Taxonomy.Host.Cli;
@@ -21,7 +22,7 @@ public static class TaxonomyCli
         {
             return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is ManifestException or DataException or TrainingException)
+        catch (Exception e) when (e is ManifestException or PluginException or DataException or TrainingException)
         {
             Console.Out.Flush();
             Console.Error.WriteLine($"error: {e.Message}");

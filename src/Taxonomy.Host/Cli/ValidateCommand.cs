@@ -1,8 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
 using Taxonomy.Host.Composition;
-using Taxonomy.Host.Manifest;
-using Taxonomy.Host.Running;
 
 namespace Taxonomy.Host.Cli;
 
@@ -17,9 +15,9 @@ internal static class ValidateCommand
         overrides.AddTo(command);
         command.SetAction(parse =>
         {
-            using var services = TaxonomyServices.Create();
-            var method = services.GetRequiredService<ManifestLoader>().Load(parse.GetValue(manifest)!, overrides.From(parse));
-            using var scope = services.CreateScope();
+            using var loaded = overrides.Load(parse, parse.GetValue(manifest)!);
+            var method = loaded.Method;
+            using var scope = loaded.Services.CreateScope();
             using var pipeline = Pipeline.Compose(method, scope.ServiceProvider);
             Console.WriteLine($"{method.File}: valid. {method.Name} = " + string.Join(" | ",
                 method.Preprocessors.Concat(method.Blocks.Values).Select(s => s.Describe())));

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Taxonomy.Host.Plugins;
 
 namespace Taxonomy.Host.Manifest;
 
@@ -93,6 +94,26 @@ public sealed class ManifestDocument
     }
 
     public string ToJson() => Root.ToJsonString();
+
+    /// <summary>
+    /// The "plugins" field: folders of plugin assemblies, relative to the manifest. It is read before the manifest is
+    /// bound, because the blocks the manifest names may come from those plugins.
+    /// </summary>
+    public IReadOnlyList<PluginFolder> PluginFolders()
+    {
+        var key = ExistingKey(Root, "plugins");
+        if (key is null || Root[key] is null)
+        {
+            return [];
+        }
+        if (Root[key] is not JsonArray folders || folders.Any(f => f is not JsonValue v || !v.TryGetValue(out string? s) || s.Trim().Length == 0))
+        {
+            throw new ManifestException($"{Path}: {key}: expected a list of folders relative to the manifest, e.g. [\"plugins/my-blocks\"].");
+        }
+        var baseDirectory = Directory ?? Environment.CurrentDirectory;
+        return folders.Select((f, i) => new PluginFolder(
+            System.IO.Path.GetFullPath(f!.GetValue<string>(), baseDirectory), $"{Path}: {key}[{i}]")).ToList();
+    }
 
     private static JsonNode? ParseValue(string text)
     {

@@ -13,6 +13,9 @@ public sealed class RunSettings
     [Description("Free text: what the manifest follows and where it deviates.")]
     public string Description { get; set; } = "";
 
+    [Description("Folders of plugin assemblies, relative to the manifest; loaded before the blocks are resolved.")]
+    public List<string>? Plugins { get; set; }
+
     [Description("Number of clusters k; default: the number of distinct labels in the data.")]
     [Range(1, 100_000)]
     public int? Clusters { get; set; }

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Taxonomy.Host.Cli;
 using Taxonomy.Tests.TestSupport;
 
 namespace Taxonomy.Tests.Cli;
@@ -16,22 +15,7 @@ public sealed class TaxonomyCliTests
     [TearDown]
     public void DeleteFolder() => Directory.Delete(_folder, recursive: true);
 
-    private (int Code, string Out, string Error) Cli(params string[] args)
-    {
-        var (stdout, stderr) = (Console.Out, Console.Error);
-        var (output, error) = (new StringWriter(), new StringWriter());
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            return (TaxonomyCli.Execute(args), output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(stdout);
-            Console.SetError(stderr);
-        }
-    }
+    private static (int Code, string Out, string Error) Cli(params string[] args) => CliRunner.Run(args);
 
     private string WriteManifest(JsonObject manifest)
     {

@@ -205,7 +205,7 @@ public sealed class ManifestLoaderTests
         var folder = Path.Combine(TestPaths.RepositoryRoot, "manifests");
         var files = Directory.GetFiles(folder, "*.json", SearchOption.AllDirectories);
         Assert.That(files, Is.Not.Empty);
-        using var services = Manifests.Services();
+        using var services = Manifests.Services(PluginFiles.Folder(PluginFiles.Root));   // as shipped: the sample plugin in plugins/
         foreach (var file in files)
         {
             Assert.That(() => services.Loader.Load(file), Throws.Nothing, file);

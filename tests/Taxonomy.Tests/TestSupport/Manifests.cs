@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Taxonomy.Host.Composition;
 using Taxonomy.Host.Manifest;
+using Taxonomy.Host.Plugins;
 using Taxonomy.Host.Registry;
 using Taxonomy.Host.Running;
 
@@ -30,7 +31,7 @@ public static class Manifests
         ["log"] = new JsonObject { ["metricsEvery"] = 0 },
     };
 
-    public static ServiceProviderHolder Services() => new(TaxonomyServices.Create(TestBlocks.Register));
+    public static ServiceProviderHolder Services(params PluginFolder[] plugins) => new(TaxonomyServices.Create(plugins, TestBlocks.Register));
 
     public static MethodDefinition Load(JsonObject manifest, params string[] overrides)
     {
