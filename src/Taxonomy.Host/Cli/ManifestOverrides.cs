@@ -44,7 +44,7 @@ internal sealed class ManifestOverrides
         {
             document.Set(assignment);
         }
-        var services = _plugins.Services(parse, document);
+        var services = Services(parse, document);
         try
         {
             return new LoadedManifest(services, services.GetRequiredService<ManifestLoader>().Load(document));
@@ -55,6 +55,9 @@ internal sealed class ManifestOverrides
             throw;
         }
     }
+
+    /// <summary>The block catalogue for <paramref name="document"/>: built-in blocks and every plugin it may use.</summary>
+    public ServiceProvider Services(ParseResult parse, ManifestDocument document) => _plugins.Services(parse, document);
 
     public IEnumerable<string> From(ParseResult parse)
     {

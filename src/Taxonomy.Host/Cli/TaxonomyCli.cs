@@ -6,7 +6,7 @@ using Taxonomy.Host.Training;
 
 namespace Taxonomy.Host.Cli;
 
-/// <summary>The `taxonomy` command line: run, validate, list. Known failures print one clear line and exit 2.</summary>
+/// <summary>The `taxonomy` command line: run, validate, list, bench, table1. Known failures print one clear line and exit 2.</summary>
 public static class TaxonomyCli
 {
     public static int Execute(string[] args)
@@ -17,6 +17,7 @@ public static class TaxonomyCli
             ValidateCommand.Create(),
             ListCommand.Create(),
             BenchCommand.Create(),
+            Table1Command.Create(),
         };
         try
         {

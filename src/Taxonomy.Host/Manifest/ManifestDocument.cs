@@ -30,14 +30,72 @@ public sealed class ManifestDocument
 
     public string? Directory => System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path));
 
-    public static ManifestDocument Load(string path)
+    public static ManifestDocument Load(string path) => Load(path, []);
+
+    /// <param name="extending">The manifests on the current "extends" chain, to report a cycle instead of recursing.</param>
+    private static ManifestDocument Load(string path, IReadOnlyList<string> extending)
     {
         if (!File.Exists(path))
         {
             throw new ManifestException($"{path}: manifest file not found.");
         }
-        return Parse(File.ReadAllText(path), path);
+        var document = Parse(File.ReadAllText(path), path);
+        return document.ExtendsKey() is { } key ? document.Extend(key, extending) : document;
     }
+
+    private string? ExtendsKey() => ExistingKey(Root, "extends");
+
+    /// <summary>
+    /// "extends": "base.json" (relative to this manifest): this manifest is the base with these fields on top. Sections
+    /// merge field by field, except a block section with a different "type", which replaces the base's section whole
+    /// (the base's options belong to the base's block). The base's plugin folders stay relative to the base.
+    /// </summary>
+    private ManifestDocument Extend(string key, IReadOnlyList<string> extending)
+    {
+        if (Root[key] is not JsonValue value || !value.TryGetValue(out string? basePath) || basePath.Trim().Length == 0)
+        {
+            throw new ManifestException($"{Path}: {key}: expected the path of a base manifest, relative to this one, e.g. \"../dec.json\".");
+        }
+        var full = System.IO.Path.GetFullPath(basePath, Directory ?? Environment.CurrentDirectory);
+        var chain = extending.Append(System.IO.Path.GetFullPath(Path)).ToList();
+        if (chain.Contains(full))
+        {
+            throw new ManifestException($"{Path}: {key}: '{basePath}' extends this manifest again (a cycle: {string.Join(" -> ", chain.Append(full))}).");
+        }
+        if (!File.Exists(full))
+        {
+            throw new ManifestException($"{Path}: {key}: base manifest '{full}' not found.");
+        }
+        var baseDocument = Load(full, chain);
+        var merged = (JsonObject)baseDocument.Root.DeepClone();
+        if (ExistingKey(merged, "plugins") is { } plugins)
+        {
+            merged[plugins] = new JsonArray(baseDocument.PluginFolders().Select(f => (JsonNode)JsonValue.Create(f.Path)).ToArray());
+        }
+        Root.Remove(key);
+        Merge(merged, Root);
+        return new ManifestDocument(Path, merged);
+    }
+
+    private static void Merge(JsonObject target, JsonObject overlay)
+    {
+        foreach (var (name, node) in overlay.ToList())
+        {
+            var key = ExistingKey(target, name) ?? name;
+            if (target[key] is JsonObject existing && node is JsonObject section && SameBlock(existing, section))
+            {
+                Merge(existing, section);
+            }
+            else
+            {
+                target[key] = node?.DeepClone();
+            }
+        }
+    }
+
+    private static bool SameBlock(JsonObject existing, JsonObject overlay) =>
+        ExistingKey(overlay, "type") is not { } key || ExistingKey(existing, "type") is not { } baseKey
+        || string.Equals(existing[baseKey]?.ToString(), overlay[key]?.ToString(), StringComparison.Ordinal);
 
     public static ManifestDocument Parse(string json, string path)
     {

@@ -69,7 +69,7 @@ public static class RunWriter
         return csv.ToString();
     }
 
-    private static void WriteAtomically(string path, string content)
+    internal static void WriteAtomically(string path, string content)
     {
         var temporary = path + ".partial";
         File.WriteAllText(temporary, content);

@@ -100,12 +100,13 @@ public sealed class Trainer(Pipeline pipeline, RunContext run, RunSettings setti
             _peakWorkingSet = Math.Max(_peakWorkingSet, Environment.WorkingSet);
         }
         clock.Stop();
-        if (_saveAfterPretraining is { } cachePath)
+        // Only a complete pre-training is cached: an epoch limit (bench, a quick table) would poison the full run's key.
+        if (_saveAfterPretraining is { } cachePath && epochsRun == phase.Epochs)
         {
             BranchWeights.Save(pipeline.Branch.Module, cachePath);
             run.Log($"[{phase.Name}] saved to the pre-training cache: {cachePath}");
-            _saveAfterPretraining = null;
         }
+        _saveAfterPretraining = null;
         if (stopped)
         {
             run.Log($"[{phase.Name}] stopped by {pipeline.Describe(pipeline.ClusterUpdater)} after {epochsRun} epochs");

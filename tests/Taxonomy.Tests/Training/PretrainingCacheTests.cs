@@ -30,12 +30,15 @@ public sealed class PretrainingCacheTests
         }
     }
 
-    private static (RunResult Result, string Log) Run(JsonObject manifest, string? saveBranchTo = null, params string[] overrides)
+    private static (RunResult Result, string Log) Run(JsonObject manifest, string? saveBranchTo = null, params string[] overrides) =>
+        Run(manifest, saveBranchTo, epochLimit: null, overrides);
+
+    private static (RunResult Result, string Log) Run(JsonObject manifest, string? saveBranchTo, int? epochLimit, params string[] overrides)
     {
         using var services = Manifests.Services();
         var method = services.Loader.Load(ManifestDocument.Parse(manifest.ToJsonString(), Manifests.File), overrides);
         var log = new StringWriter();
-        return (new MethodRunner(services.Provider, log).Run(method, saveBranchTo), log.ToString());
+        return (new MethodRunner(services.Provider, log).Run(method, saveBranchTo, epochLimit), log.ToString());
     }
 
     private static JsonObject Cached()
@@ -57,6 +60,17 @@ public sealed class PretrainingCacheTests
         Assert.That(second.Phases[0].EpochsRun, Is.EqualTo(0));
         Assert.That(second.Phases[0].LoadedFrom, Does.StartWith(_cache));
         Assert.That(second.Assignments, Is.EqualTo(first.Assignments));
+    }
+
+    [Test]
+    public void A_pretraining_cut_short_by_an_epoch_limit_is_not_cached()
+    {
+        var (_, limitedLog) = Run(Cached(), saveBranchTo: null, epochLimit: 1);
+        var (full, fullLog) = Run(Cached());
+
+        Assert.That(limitedLog, Does.Not.Contain("saved to the pre-training cache"));
+        Assert.That(fullLog, Does.Not.Contain("loaded from the pre-training cache"));
+        Assert.That(full.Phases[0].EpochsRun, Is.GreaterThan(1));
     }
 
     [Test]

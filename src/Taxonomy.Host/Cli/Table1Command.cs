@@ -1,0 +1,48 @@
+using System.CommandLine;
+using Taxonomy.Host.Table1;
+
+namespace Taxonomy.Host.Cli;
+
+/// <summary>
+/// `taxonomy table1 [--rows DIR] [--filter TEXT] [--epochs N] [--data ...] [--set k=v]... [--out DIR]`: runs every row
+/// manifest and writes table1.md and table1.csv, the block columns derived from the manifests.
+/// </summary>
+internal static class Table1Command
+{
+    public static Command Create()
+    {
+        var rows = new Option<string>("--rows")
+        {
+            Description = "Folder of row manifests (default manifests/table1).", DefaultValueFactory = _ => Path.Combine("manifests", "table1"),
+        };
+        var filter = new Option<string?>("--filter") { Description = "Only the rows whose file or method name contains this text." };
+        var epochs = new Option<int?>("--epochs") { Description = "Cap every phase at N epochs (a quick table; the caption says so)." };
+        var output = new Option<string>("--out") { Description = "Folder for table1.md and table1.csv (default runs/table1).", DefaultValueFactory = _ => Path.Combine("runs", "table1") };
+        var overrides = new ManifestOverrides();
+        var command = new Command("table1", "Run Table 1's rows and write table1.md and table1.csv.") { rows, filter, epochs, output };
+        overrides.AddTo(command);
+        command.SetAction(parse =>
+        {
+            var limit = parse.GetValue(epochs);
+            if (limit is < 1)
+            {
+                throw new Manifest.ManifestException($"--epochs must be at least 1, got {limit}.");
+            }
+            var files = Table1Runner.Manifests(parse.GetValue(rows)!, parse.GetValue(filter));
+            var assignments = overrides.From(parse).ToList();
+            var entries = new Table1Runner(document => overrides.Services(parse, document), Console.Out).Run(files, assignments, limit);
+            var directory = parse.GetValue(output)!;
+            Table1Writer.Write(directory, entries, Caption(assignments, limit));
+            Console.WriteLine($"table1: {entries.Count(e => e.Failure is null)} of {entries.Count} rows ran; " +
+                              $"{Path.Combine(directory, "table1.md")}, {Path.Combine(directory, "table1.csv")}");
+            return entries.All(e => e.Failure is null) ? 0 : 1;
+        });
+        return command;
+    }
+
+    private static string Caption(IReadOnlyList<string> overrides, int? limit) =>
+        "Table 1 of Aljalbout et al. (2018), executed: the block columns are read from each row's manifest " +
+        "(block name and the options that differ from its defaults)" +
+        (overrides.Count > 0 ? $"; overrides: `{string.Join("`, `", overrides)}`" : "") +
+        (limit is { } n ? $"; at most {n} epochs per phase (a quick run, not the methods' results)" : "") + ".";
+}

@@ -1,0 +1,74 @@
+using System.Globalization;
+using System.Text;
+using Taxonomy.Host.Output;
+
+namespace Taxonomy.Host.Table1;
+
+/// <summary>Writes the generated Table 1 as Markdown and CSV (each written whole, then moved into place).</summary>
+public static class Table1Writer
+{
+    private static readonly string[] s_results = ["ACC", "NMI", "ARI", "seconds"];
+
+    public static void Write(string directory, IReadOnlyList<Table1Entry> entries, string caption)
+    {
+        Directory.CreateDirectory(directory);
+        RunWriter.WriteAtomically(Path.Combine(directory, "table1.md"), Markdown(entries, caption));
+        RunWriter.WriteAtomically(Path.Combine(directory, "table1.csv"), Csv(entries));
+    }
+
+    public static string Markdown(IReadOnlyList<Table1Entry> entries, string caption)
+    {
+        var headers = new[] { "Method" }.Concat(TaxonomyRow.Columns.Select(c => c.Header)).Concat(s_results).ToList();
+        var text = new StringBuilder();
+        text.AppendLine(caption).AppendLine();
+        text.AppendLine("| " + string.Join(" | ", headers) + " |");
+        text.AppendLine("|" + string.Concat(headers.Select(_ => "---|")));
+        foreach (var entry in entries)
+        {
+            var cells = new[] { entry.Row.Method }.Concat(entry.Row.Cells).Concat(Results(entry)).Select(Escape);
+            text.AppendLine("| " + string.Join(" | ", cells) + " |");
+        }
+        var failures = entries.Where(e => e.Failure is not null).ToList();
+        if (failures.Count > 0)
+        {
+            text.AppendLine().AppendLine("Failed rows:").AppendLine();
+            foreach (var entry in failures)
+            {
+                text.AppendLine($"- {Escape(entry.Row.Method)} (`{entry.Row.File}`): {Escape(entry.Failure!)}");
+            }
+        }
+        return text.ToString();
+    }
+
+    public static string Csv(IReadOnlyList<Table1Entry> entries)
+    {
+        var text = new StringBuilder();
+        var headers = new[] { "method", "manifest" }.Concat(TaxonomyRow.Columns.Select(c => c.Header))
+            .Concat(["acc", "nmi", "ari", "seconds", "status"]);
+        text.AppendLine(string.Join(",", headers.Select(Quote)));
+        foreach (var entry in entries)
+        {
+            var cells = new[] { entry.Row.Method, entry.Row.File }.Concat(entry.Row.Cells).Concat(Numbers(entry))
+                .Append(entry.Failure is null ? "ok" : "failed: " + entry.Failure);
+            text.AppendLine(string.Join(",", cells.Select(Quote)));
+        }
+        return text.ToString();
+    }
+
+    private static IEnumerable<string> Results(Table1Entry entry) => entry.Result is null
+        ? ["failed", "", "", ""]
+        : Numbers(entry).Select(n => n.Length == 0 ? "–" : n);
+
+    private static IEnumerable<string> Numbers(Table1Entry entry)
+    {
+        var result = entry.Result;
+        var metrics = result?.Metrics;
+        string F(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "";
+        return [F(metrics?.Accuracy, "F4"), F(metrics?.Nmi, "F4"), F(metrics?.Ari, "F4"), F(result?.TotalSeconds, "F1")];
+    }
+
+    private static string Escape(string cell) => cell.Replace("|", "\\|").ReplaceLineEndings(" ");
+
+    private static string Quote(string cell) =>
+        cell.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + cell.Replace("\"", "\"\"") + "\"" : cell;
+}

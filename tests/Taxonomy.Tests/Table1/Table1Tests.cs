@@ -1,0 +1,90 @@
+using System.Text.Json.Nodes;
+using Taxonomy.Host.Manifest;
+using Taxonomy.Host.Table1;
+using Taxonomy.Tests.Data;
+using Taxonomy.Tests.TestSupport;
+
+namespace Taxonomy.Tests.Table1;
+
+[TestFixture]
+public sealed class Table1Tests
+{
+    [Test]
+    public void A_rows_cells_are_the_block_names_with_their_non_default_options()
+    {
+        var manifest = Manifests.AeKMeans();
+        manifest["featureSelector"] = new JsonObject { ["type"] = "concatenated-layers", ["layers"] = new JsonArray("hidden1", "embedding") };
+
+        var row = TaxonomyRow.From(Manifests.Load(manifest));
+
+        Assert.That(row.Method, Is.EqualTo("test AE+k-means"));
+        Assert.That(row.Cells, Is.EqualTo(new[]
+        {
+            "mlp-autoencoder (dims 32-4)",
+            "concatenated-layers (layers hidden1-embedding)",
+            "reconstruction",
+            "none",
+            "pretrain (epochs 5)",
+            "none",
+            "kmeans (restarts 3)",
+        }));
+    }
+
+    [Test]
+    public void The_table_runs_every_row_and_reports_a_failed_row_with_its_reason()
+    {
+        using var temp = new TempFolder();
+        File.WriteAllText(temp.File("01-good.json"), Manifests.AeKMeans().ToJsonString());
+        var broken = Manifests.AeKMeans();
+        broken["name"] = "broken";
+        broken["clusteringLoss"] = new JsonObject { ["type"] = "no-such-loss" };
+        File.WriteAllText(temp.File("02-broken.json"), broken.ToJsonString());
+        var nan = Manifests.AeKMeans();
+        nan["name"] = "diverges";
+        nan["clusteringLoss"] = new JsonObject { ["type"] = "nan" };
+        nan["schedule"] = new JsonObject { ["type"] = "pretrain-then-joint", ["pretrainEpochs"] = 1, ["clusteringEpochs"] = 2 };
+        File.WriteAllText(temp.File("03-nan.json"), nan.ToJsonString());
+
+        var runner = new Table1Runner(_ => Manifests.Services().Provider, TextWriter.Null);
+        var entries = runner.Run(Table1Runner.Manifests(temp.Path, filter: null), ["threads=1"], epochLimit: null);
+
+        Assert.That(entries.Select(e => e.Row.Method), Is.EqualTo(new[] { "test AE+k-means", "broken", "diverges" }));
+        Assert.That(entries[0].Result!.Metrics!.Accuracy, Is.GreaterThan(0.9));
+        Assert.That(entries[1].Failure, Does.Contain("clusteringLoss.type: unknown clusteringLoss 'no-such-loss'"));
+        Assert.That(entries[1].Row.Cells[3], Is.EqualTo("no-such-loss"), "a row that cannot be bound still shows its blocks");
+        Assert.That(entries[2].Failure, Does.Contain("NaN").IgnoreCase);
+
+        var markdown = Table1Writer.Markdown(entries, "caption");
+        Assert.That(markdown, Does.Contain("| test AE+k-means | mlp-autoencoder (dims 32-4) |"));
+        Assert.That(markdown, Does.Contain("| broken |").And.Contain("| failed |"));
+        var csv = Table1Writer.Csv(entries).Split('\n');
+        Assert.That(csv[0], Does.StartWith("method,manifest,Architecture,"));
+        Assert.That(csv[2], Does.Contain(",\"failed: "));
+    }
+
+    [Test]
+    public void The_filter_keeps_rows_by_file_or_method_name_and_says_which_rows_exist()
+    {
+        var folder = Path.Combine(TestPaths.RepositoryRoot, "manifests", "table1");
+
+        Assert.That(Table1Runner.Manifests(folder, "dcn").Select(Path.GetFileName), Is.EqualTo(new[] { "04-dcn.json" }));
+        Assert.That(Table1Runner.Manifests(folder, "Neural Clustering").Select(Path.GetFileName), Is.EqualTo(new[] { "06-neural-clustering.json" }));
+        var error = Assert.Throws<ManifestException>(() => Table1Runner.Manifests(folder, "vade"))!.Message;
+        Assert.That(error, Does.Contain("no manifest in").And.Contain("matches 'vade'. Rows: 01-dec, "));
+    }
+
+    [Test]
+    public void The_cli_writes_table1_md_and_csv()
+    {
+        using var temp = new TempFolder();
+        var rows = Directory.CreateDirectory(temp.File("rows")).FullName;
+        File.WriteAllText(Path.Combine(rows, "ae.json"), Manifests.AeKMeans().ToJsonString());
+
+        var (code, output, error) = CliRunner.Run("table1", "--rows", rows, "--out", temp.File("out"), "--set", "threads=1", "--epochs", "2");
+
+        Assert.That(code, Is.EqualTo(0), error);
+        Assert.That(output, Does.Contain("table1: 1 of 1 rows ran"));
+        Assert.That(File.ReadAllText(temp.File("out/table1.md")), Does.Contain("at most 2 epochs per phase"));
+        Assert.That(File.ReadAllLines(temp.File("out/table1.csv")), Has.Length.EqualTo(2));
+    }
+}
