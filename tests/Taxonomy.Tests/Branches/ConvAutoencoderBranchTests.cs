@@ -174,7 +174,7 @@ public sealed class ConvAutoencoderBranchTests
     {
         using var services = Manifests.Services();
         var method = services.Loader.Load(ShippedManifest,
-            ["data.limit=300", "schedule.epochs=2", "postClustering.restarts=2", "log.metricsEvery=0"]);
+            ["data.limit=300", "schedule.epochs=2", "postClustering.restarts=2", "log.metricsEvery=0", "pretrainingCache=false"]);
         var log = new StringWriter();
         var result = new MethodRunner(services.Provider, log).Run(method);
         Assert.That(log.ToString(), Does.Contain("sample shape [1, 8, 8]"));
