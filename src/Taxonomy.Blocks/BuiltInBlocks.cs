@@ -26,7 +26,8 @@ public static class BuiltInBlocks
 
         // Architecture (branches)
         blocks.Add<MlpAutoencoderBranch, MlpAutoencoderBranch.Options>()
-              .Add<ConvAutoencoderBranch, ConvAutoencoderBranch.Options>();
+              .Add<ConvAutoencoderBranch, ConvAutoencoderBranch.Options>()
+              .Add<MlpClassifierBranch, MlpClassifierBranch.Options>();
 
         // Features for clustering
         blocks.Add<EmbeddingFeatureSelector, EmbeddingFeatureSelector.Options>()
@@ -34,13 +35,15 @@ public static class BuiltInBlocks
 
         // Non-clustering losses
         blocks.Add<ReconstructionLoss, ReconstructionLoss.Options>()
-              .Add<NoNonClusteringLoss, BlockOptions>();
+              .Add<NoNonClusteringLoss, BlockOptions>()
+              .Add<SelfAugmentationLoss, SelfAugmentationLoss.Options>();
 
         // Clustering losses
         blocks.Add<NoClusteringLoss, BlockOptions>()
               .Add<ClusterHardeningLoss, ClusterHardeningLoss.Options>()
               .Add<KMeansLoss, LossOptions>()
-              .Add<SoftKMeansLoss, SoftKMeansLoss.Options>();
+              .Add<SoftKMeansLoss, SoftKMeansLoss.Options>()
+              .Add<InformationMaximisationLoss, InformationMaximisationLoss.Options>();
 
         // Combining the losses (schedules)
         blocks.Add<PretrainSchedule, PretrainSchedule.Options>()

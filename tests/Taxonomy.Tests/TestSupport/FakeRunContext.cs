@@ -26,9 +26,15 @@ public sealed class FakeRunContext : IRunContext, IDisposable
 
     public int Clusters { get; }
 
-    public Dataset Data => throw new NotSupportedException("FakeRunContext has no data set.");
+    /// <summary>A data set, for blocks that read the whole data (e.g. nearest-neighbour radii); none by default.</summary>
+    public Dataset? DataSet { get; set; }
 
-    public IBranch Branch => throw new NotSupportedException("FakeRunContext has no branch.");
+    /// <summary>A built branch, for blocks that run the network themselves (e.g. VAT); none by default.</summary>
+    public IBranch? BranchUnderTest { get; set; }
+
+    public Dataset Data => DataSet ?? throw new NotSupportedException("FakeRunContext has no data set.");
+
+    public IBranch Branch => BranchUnderTest ?? throw new NotSupportedException("FakeRunContext has no branch.");
 
     public IFeatureSelector FeatureSelector { get; } = new EmbeddingFeatureSelector(new EmbeddingFeatureSelector.Options());
 
