@@ -17,7 +17,8 @@ namespace Taxonomy.Blocks.NonClusteringLosses;
 /// </code>
 /// rpt: a random point on the sphere of radius ε around x; vat: the virtual adversarial direction at radius ε.
 /// Both take ε per sample from the k-th nearest neighbour (IMSAT) unless a fixed "epsilon" is given. T(x) goes through
-/// the branch in training mode, like x itself (its batch-norm statistics are updated too).
+/// the branch in training mode, like x itself, but leaves the batch-norm running statistics as x set them (IMSAT's
+/// update_batch_stats=False).
 /// </summary>
 [Block("self-augmentation", Summary = "KL(p(y|x) || p(y|T(x))) with p(y|x) fixed; T = rpt (random, radius ε) or vat (virtual adversarial) (IMSAT).")]
 public sealed class SelfAugmentationLoss(SelfAugmentationLoss.Options options) : INonClusteringLoss
@@ -86,7 +87,11 @@ public sealed class SelfAugmentationLoss(SelfAugmentationLoss.Options options) :
     {
         var clean = step.Outputs[Layers.Logits].detach();
         var augmented = _augmentation.Apply(step, clean);
-        var logits = step.Run.Branch.Forward(augmented, new HashSet<string> { Layers.Logits })[Layers.Logits];
+        torch.Tensor logits;
+        using (new FrozenBatchStatistics(step.Run.Branch.Module))
+        {
+            logits = step.Run.Branch.Forward(augmented, new HashSet<string> { Layers.Logits })[Layers.Logits];
+        }
         return Directions.Kl(clean, logits);
     }
 }

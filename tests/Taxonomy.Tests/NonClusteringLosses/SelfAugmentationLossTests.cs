@@ -131,6 +131,27 @@ public sealed class SelfAugmentationLossTests
     }
 
     [Test]
+    public void The_perturbed_passes_leave_the_batch_norm_running_statistics_alone()
+    {
+        // IMSAT's update_batch_stats=False: ξ = 10 probes far from the data must not move the statistics evaluation uses.
+        using var scope = NewDisposeScope();
+        using var run = RunWithLinearBranch(Enumerable.Range(0, 12).Select(i => new float[] { i, i % 3 }).ToArray(), dims: [4]);
+        var norm = run.Branch.Module.modules().OfType<TorchSharp.Modules.BatchNorm1d>().Single();
+        run.Branch.Module.train();
+        var step = StepWithLogits(run);
+        var mean = norm.running_mean!.clone();
+        var variance = norm.running_var!.clone();
+
+        Loss("vat").Compute(step).backward();
+
+        Assert.That(norm.running_mean!.allclose(mean, rtol: 0, atol: 0), Is.True);
+        Assert.That(norm.running_var!.allclose(variance, rtol: 0, atol: 0), Is.True);
+        Assert.That(norm.momentum, Is.EqualTo(0.1), "the momentum is restored");
+        run.Branch.Forward(step.Batch.Inputs + 10, new HashSet<string>());
+        Assert.That(norm.running_mean!.allclose(mean), Is.False, "an ordinary pass still updates them");
+    }
+
+    [Test]
     public void Options_for_the_other_augmentation_are_rejected_naming_the_field()
     {
         var manifest = Manifests.AeKMeans();
@@ -174,13 +195,13 @@ public sealed class SelfAugmentationLossTests
         return step;
     }
 
-    /// <summary>A run over <paramref name="points"/> with a linear two-cluster classifier (no batch norm, seeded).</summary>
-    private static FakeRunContext RunWithLinearBranch(float[][] points)
+    /// <summary>A run over <paramref name="points"/> with a two-cluster classifier, linear unless <paramref name="dims"/> says otherwise (seeded).</summary>
+    private static FakeRunContext RunWithLinearBranch(float[][] points, List<int>? dims = null)
     {
         var flat = points.SelectMany(p => p).ToArray();
         var features = tensor(flat, [points.Length, points[0].Length]);
         manual_seed(1);
-        var options = new MlpClassifierBranch.Options { Dims = [] };
+        var options = new MlpClassifierBranch.Options { Dims = dims ?? [] };
         var branch = new MlpClassifierBranch(options);
         branch.Build([points[0].Length], clusters: 2);
         return new FakeRunContext(features, clusters: 2)

@@ -33,6 +33,7 @@ internal sealed class VirtualAdversarialPerturbation(VatOptions options) : IAugm
         var clean = cleanLogits.detach();
         var d = Directions.Unit(torch.randn(x.shape, x.dtype, generator: step.Run.Random.Torch));
         var logits = new HashSet<string> { Layers.Logits };
+        using var frozen = new FrozenBatchStatistics(step.Run.Branch.Module);
         for (var i = 0; i < options.Iterations; i++)
         {
             using var inner = torch.NewDisposeScope();

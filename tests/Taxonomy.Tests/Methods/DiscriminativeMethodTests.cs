@@ -1,0 +1,63 @@
+using TorchSharp;
+using Taxonomy.Host.Running;
+using Taxonomy.Tests.TestSupport;
+
+namespace Taxonomy.Tests.Methods;
+
+/// <summary>
+/// The shipped manifests of the discriminative methods (IMSAT, RIM, DAC), shrunk to 4 Gaussian blobs of 50 points in
+/// 8-D, a small classifier and a few epochs: each must cluster them (nearly) perfectly in seconds.
+/// </summary>
+[TestFixture]
+public sealed class DiscriminativeMethodTests
+{
+    private static readonly string[] s_small =
+    [
+        "data={\"source\": \"blobs\", \"perCluster\": 50, \"clusters\": 4, \"dimensions\": 8}",
+        "log.metricsEvery=0",
+        "threads=1",
+    ];
+
+    private static readonly string[] s_smallMlp = [.. s_small, "branch.dims=[32, 32]", "optimizer.batchSize=50"];
+
+    internal static RunResult Run(string method, params string[] overrides)
+    {
+        using var services = Manifests.Services();
+        var file = Path.Combine(TestPaths.RepositoryRoot, "manifests", method + ".json");
+        var definition = services.Loader.Load(file, overrides);
+        return new MethodRunner(services.Provider, TextWriter.Null).Run(definition);
+    }
+
+    [TestCase("imsat-vat")]
+    [TestCase("imsat-rpt")]
+    public void Imsat_clusters_separated_blobs(string method)
+    {
+        var result = Run(method, [.. s_smallMlp, "schedule.clusteringEpochs=20"]);
+        Assert.That(result.Metrics!.Accuracy, Is.GreaterThanOrEqualTo(0.95), method);
+        Assert.That(result.Phases.Select(p => p.Name), Is.EqualTo(new[] { "clustering" }));
+    }
+
+    [Test]
+    public void Rim_clusters_separated_blobs()
+    {
+        var result = Run("rim", [.. s_small, "schedule.clusteringEpochs=100"]);
+        Assert.That(result.Metrics!.Accuracy, Is.GreaterThanOrEqualTo(0.95));
+    }
+
+    [TestCase("imsat-vat")]
+    public void A_method_leaves_no_tensors_behind_however_long_it_trains(string method)
+    {
+        long TensorsLeftAfter(int epochs)
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            var before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+            Run(method, [.. s_smallMlp, $"schedule.clusteringEpochs={epochs}", "log.metricsEvery=1"]);
+            return DisposeScopeManager.Statistics.ThreadTotalLiveCount - before;
+        }
+        var shortRun = TensorsLeftAfter(epochs: 2);
+        var longRun = TensorsLeftAfter(epochs: 6);
+        Assert.That(longRun, Is.EqualTo(shortRun), "tensors left over must not grow with training steps");
+        Assert.That(longRun, Is.LessThanOrEqualTo(0), "everything a run creates is disposed by its end");
+    }
+}
