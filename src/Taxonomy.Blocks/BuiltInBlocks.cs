@@ -43,7 +43,8 @@ public static class BuiltInBlocks
               .Add<ClusterHardeningLoss, ClusterHardeningLoss.Options>()
               .Add<KMeansLoss, LossOptions>()
               .Add<SoftKMeansLoss, SoftKMeansLoss.Options>()
-              .Add<InformationMaximisationLoss, InformationMaximisationLoss.Options>();
+              .Add<InformationMaximisationLoss, InformationMaximisationLoss.Options>()
+              .Add<DacPairwiseLoss, LossOptions>();
 
         // Combining the losses (schedules)
         blocks.Add<PretrainSchedule, PretrainSchedule.Options>()
@@ -55,7 +56,8 @@ public static class BuiltInBlocks
         blocks.Add<NoClusterUpdater, BlockOptions>()
               .Add<KMeansInitUpdater, KMeansInitUpdater.Options>()
               .Add<TargetDistributionUpdater, TargetDistributionUpdater.Options>()
-              .Add<DcnAlternatingUpdater, DcnAlternatingUpdater.Options>();
+              .Add<DcnAlternatingUpdater, DcnAlternatingUpdater.Options>()
+              .Add<DacThresholdsUpdater, DacThresholdsUpdater.Options>();
 
         // Re-clustering after training
         blocks.Add<KMeansPostClustering, KMeansPostClustering.Options>()

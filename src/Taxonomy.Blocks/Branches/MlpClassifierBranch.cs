@@ -11,7 +11,7 @@ namespace Taxonomy.Blocks.Branches;
 /// <summary>
 /// Fully connected classifier d–dims…–K with a softmax head (IMSAT: d–1200–1200–K; RIM: d–K, no hidden layer).
 /// Each hidden layer is linear, then batch norm (optional), activation and dropout (optional); the head is linear with
-/// one output per cluster of the composition. Outputs: hidden1…hiddenN, embedding (the last hidden layer, or the input
+/// one output per cluster of the composition (optionally batch-normalised, as in DAC). Outputs: hidden1…hiddenN, embedding (the last hidden layer, or the input
 /// when there is none), logits and probabilities (softmax of the logits).
 /// </summary>
 [Block("mlp-classifier", Summary = "Fully connected classifier with a K-way softmax head (IMSAT, RIM): logits, probabilities, hidden layers.")]
@@ -31,6 +31,9 @@ public sealed class MlpClassifierBranch(MlpClassifierBranch.Options options) : I
         [Description("Dropout probability after each hidden activation (0 = none).")]
         [System.ComponentModel.DataAnnotations.Range(0.0, 0.95)]
         public double Dropout { get; set; }
+
+        [Description("Batch normalisation of the logits before the softmax, as DAC's network ends (spreads the initial predictions apart).")]
+        public bool HeadBatchNorm { get; set; }
 
         public override void ApplyDefaults() => Dims ??= [1200, 1200];
 
@@ -75,7 +78,7 @@ public sealed class MlpClassifierBranch(MlpClassifierBranch.Options options) : I
     private sealed class ClassifierNetwork : torch.nn.Module
     {
         private readonly ModuleList<Module<torch.Tensor, torch.Tensor>> _hidden = new();
-        private readonly Linear _head;
+        private readonly Module<torch.Tensor, torch.Tensor> _head;
 
         public ClassifierNetwork(int inputSize, int clusters, Options options) : base(nameof(ClassifierNetwork))
         {
@@ -95,7 +98,9 @@ public sealed class MlpClassifierBranch(MlpClassifierBranch.Options options) : I
                 _hidden.Add(Sequential(layers));
                 previous = size;
             }
-            _head = Linear(previous, clusters);
+            _head = options.HeadBatchNorm
+                ? Sequential(Linear(previous, clusters), BatchNorm1d(clusters))
+                : Linear(previous, clusters);
             RegisterComponents();
         }
 

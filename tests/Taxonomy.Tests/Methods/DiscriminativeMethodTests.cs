@@ -44,7 +44,18 @@ public sealed class DiscriminativeMethodTests
         Assert.That(result.Metrics!.Accuracy, Is.GreaterThanOrEqualTo(0.95));
     }
 
+    [Test]
+    public void Dac_clusters_separated_blobs_and_stops_when_its_thresholds_meet()
+    {
+        var result = Run("dac", [.. s_smallMlp, "schedule.clusteringEpochs=100", "clusterUpdater.upperStep=0.05", "clusterUpdater.lowerStep=0.005"]);
+        Assert.That(result.Metrics!.Accuracy, Is.GreaterThanOrEqualTo(0.95));
+        // 0.495 / 0.055 = 9 epochs.
+        Assert.That(result.Phases[0].StoppedByUpdater, Is.True);
+        Assert.That(result.Phases[0].EpochsRun, Is.EqualTo(9));
+    }
+
     [TestCase("imsat-vat")]
+    [TestCase("dac")]
     public void A_method_leaves_no_tensors_behind_however_long_it_trains(string method)
     {
         long TensorsLeftAfter(int epochs)
