@@ -27,7 +27,8 @@ public static class BuiltInBlocks
         // Architecture (branches)
         blocks.Add<MlpAutoencoderBranch, MlpAutoencoderBranch.Options>()
               .Add<ConvAutoencoderBranch, ConvAutoencoderBranch.Options>()
-              .Add<MlpClassifierBranch, MlpClassifierBranch.Options>();
+              .Add<MlpClassifierBranch, MlpClassifierBranch.Options>()
+              .Add<CnnClassifierBranch, CnnClassifierBranch.Options>();
 
         // Features for clustering
         blocks.Add<EmbeddingFeatureSelector, EmbeddingFeatureSelector.Options>()

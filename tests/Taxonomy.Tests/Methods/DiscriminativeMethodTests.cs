@@ -54,6 +54,17 @@ public sealed class DiscriminativeMethodTests
         Assert.That(result.Phases[0].EpochsRun, Is.EqualTo(9));
     }
 
+    [Test]
+    public void Dac_with_the_cnn_classifier_clusters_separated_blobs_seen_as_images()
+    {
+        // The 8-D blobs as 1×2×4 images: one conv stage, a dense layer, DAC's batch-normalised head.
+        var result = Run("dac", [.. s_small, "optimizer.batchSize=50", "schedule.clusteringEpochs=100",
+            "clusterUpdater.upperStep=0.05", "clusterUpdater.lowerStep=0.005",
+            "preprocessor=[{\"type\": \"unit-scale\"}, {\"type\": \"reshape\", \"shape\": [1, 2, 4]}]",
+            "branch={\"type\": \"cnn-classifier\", \"channels\": [16], \"dense\": [32], \"headBatchNorm\": true}"]);
+        Assert.That(result.Metrics!.Accuracy, Is.GreaterThanOrEqualTo(0.95));
+    }
+
     [TestCase("imsat-vat")]
     [TestCase("dac")]
     public void A_method_leaves_no_tensors_behind_however_long_it_trains(string method)
