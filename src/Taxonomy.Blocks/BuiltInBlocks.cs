@@ -45,7 +45,8 @@ public static class BuiltInBlocks
               .Add<KMeansLoss, LossOptions>()
               .Add<SoftKMeansLoss, SoftKMeansLoss.Options>()
               .Add<InformationMaximisationLoss, InformationMaximisationLoss.Options>()
-              .Add<DacPairwiseLoss, LossOptions>();
+              .Add<DacPairwiseLoss, LossOptions>()
+              .Add<AgglomerativeTripletLoss, AgglomerativeTripletLoss.Options>();
 
         // Combining the losses (schedules)
         blocks.Add<PretrainSchedule, PretrainSchedule.Options>()
@@ -58,7 +59,8 @@ public static class BuiltInBlocks
               .Add<KMeansInitUpdater, KMeansInitUpdater.Options>()
               .Add<TargetDistributionUpdater, TargetDistributionUpdater.Options>()
               .Add<DcnAlternatingUpdater, DcnAlternatingUpdater.Options>()
-              .Add<DacThresholdsUpdater, DacThresholdsUpdater.Options>();
+              .Add<DacThresholdsUpdater, DacThresholdsUpdater.Options>()
+              .Add<AgglomerativeMergeUpdater, AgglomerativeMergeUpdater.Options>();
 
         // Re-clustering after training
         blocks.Add<KMeansPostClustering, KMeansPostClustering.Options>()

@@ -20,6 +20,16 @@ public sealed class DiscriminativeMethodTests
 
     private static readonly string[] s_smallMlp = [.. s_small, "branch.dims=[32, 32]", "optimizer.batchSize=50"];
 
+    /// <summary>The shrinking overrides of a method: its network made small.</summary>
+    private static string[] Small(string method) => method switch
+    {
+        "rim" => s_small,
+        "jule" => [.. s_small, "optimizer.batchSize=50", "clusterUpdater.initialClusters=20", "clusterUpdater.periodEpochs=1",
+            "preprocessor=[{\"type\": \"unit-scale\"}, {\"type\": \"reshape\", \"shape\": [1, 2, 4]}]",
+            "branch.channels=[8]", "branch.kernelSize=3", "branch.dense=[8]"],
+        _ => s_smallMlp,
+    };
+
     internal static RunResult Run(string method, params string[] overrides)
     {
         using var services = Manifests.Services();
@@ -65,8 +75,22 @@ public sealed class DiscriminativeMethodTests
         Assert.That(result.Metrics!.Accuracy, Is.GreaterThanOrEqualTo(0.95));
     }
 
+    [Test]
+    public void Jule_merges_down_to_k_clusters_and_clusters_separated_blobs()
+    {
+        // 200 blobs as 1×2×4 images, 50 initial clusters: 50 → 5 → 4 after periods of 3 epochs, then one more period.
+        var result = Run("jule", [.. s_small, "optimizer.batchSize=50", "clusterUpdater.initialClusters=50", "clusterUpdater.periodEpochs=3",
+            "preprocessor=[{\"type\": \"unit-scale\"}, {\"type\": \"reshape\", \"shape\": [1, 2, 4]}]",
+            "branch.channels=[16]", "branch.kernelSize=3", "branch.dense=[16]"]);
+        Assert.That(result.Metrics!.Accuracy, Is.GreaterThanOrEqualTo(0.95));
+        Assert.That(result.Phases[0].StoppedByUpdater, Is.True);
+        Assert.That(result.Phases[0].EpochsRun, Is.EqualTo(9));
+    }
+
     [TestCase("imsat-vat")]
     [TestCase("dac")]
+    [TestCase("rim")]
+    [TestCase("jule")]
     public void A_method_leaves_no_tensors_behind_however_long_it_trains(string method)
     {
         long TensorsLeftAfter(int epochs)
@@ -74,7 +98,7 @@ public sealed class DiscriminativeMethodTests
             GC.Collect();
             GC.WaitForPendingFinalizers();
             var before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
-            Run(method, [.. s_smallMlp, $"schedule.clusteringEpochs={epochs}", "log.metricsEvery=1"]);
+            Run(method, [.. Small(method), $"schedule.clusteringEpochs={epochs}", "log.metricsEvery=1"]);
             return DisposeScopeManager.Statistics.ThreadTotalLiveCount - before;
         }
         var shortRun = TensorsLeftAfter(epochs: 2);
