@@ -30,13 +30,15 @@ public sealed class DacPairwiseLoss(LossOptions options) : IClusteringLoss
         var f = torch.nn.functional.normalize(step.Features, p: 2, dim: 1);
         var similarity = f.matmul(f.t());
         var n = similarity.shape[0];
-        using var noGrad = torch.no_grad();
-        var offDiagonal = torch.eye(n, dtype: torch.@bool).logical_not();
-        var similar = similarity.gt(upper).logical_and(offDiagonal);
-        var dissimilar = similarity.lt(lower).logical_and(offDiagonal);
-        var selected = similar.logical_or(dissimilar);
-        var count = selected.sum().item<long>();
-        noGrad.Dispose();
+        torch.Tensor similar, dissimilar;
+        long count;
+        using (torch.no_grad())
+        {
+            var offDiagonal = torch.eye(n, dtype: torch.@bool).logical_not();
+            similar = similarity.gt(upper).logical_and(offDiagonal);
+            dissimilar = similarity.lt(lower).logical_and(offDiagonal);
+            count = similar.logical_or(dissimilar).sum().item<long>();
+        }
         if (count == 0)
         {
             return similarity.sum() * 0;
