@@ -60,7 +60,8 @@ public static class BuiltInBlocks
               .Add<TargetDistributionUpdater, TargetDistributionUpdater.Options>()
               .Add<DcnAlternatingUpdater, DcnAlternatingUpdater.Options>()
               .Add<DacThresholdsUpdater, DacThresholdsUpdater.Options>()
-              .Add<AgglomerativeMergeUpdater, AgglomerativeMergeUpdater.Options>();
+              .Add<AgglomerativeMergeUpdater, AgglomerativeMergeUpdater.Options>()
+              .Add<KMeansHeadInitUpdater, KMeansHeadInitUpdater.Options>();
 
         // Re-clustering after training
         blocks.Add<KMeansPostClustering, KMeansPostClustering.Options>()

@@ -50,7 +50,13 @@ public sealed class FakeRunContext : IRunContext, IDisposable
 
     public torch.Tensor FeaturesOfAll() => Features.detach().clone();
 
-    public torch.Tensor LayerOfAll(string layer) => throw new NotSupportedException("FakeRunContext has no branch.");
+    /// <summary>The branch under test's output over the data set, without gradients (it must have both).</summary>
+    public torch.Tensor LayerOfAll(string layer)
+    {
+        using var noGrad = torch.no_grad();
+        var outputs = Branch.Forward(Data.Features, new HashSet<string> { layer });
+        return outputs[layer].detach().clone();
+    }
 
     public void Log(string message) => Messages.Add(message);
 
