@@ -26,7 +26,9 @@ public static class BuiltInBlocks
 
         // Architecture (branches)
         blocks.Add<MlpAutoencoderBranch, MlpAutoencoderBranch.Options>()
-              .Add<ConvAutoencoderBranch, ConvAutoencoderBranch.Options>();
+              .Add<ConvAutoencoderBranch, ConvAutoencoderBranch.Options>()
+              .Add<MlpClassifierBranch, MlpClassifierBranch.Options>()
+              .Add<CnnClassifierBranch, CnnClassifierBranch.Options>();
 
         // Features for clustering
         blocks.Add<EmbeddingFeatureSelector, EmbeddingFeatureSelector.Options>()
@@ -34,13 +36,17 @@ public static class BuiltInBlocks
 
         // Non-clustering losses
         blocks.Add<ReconstructionLoss, ReconstructionLoss.Options>()
-              .Add<NoNonClusteringLoss, BlockOptions>();
+              .Add<NoNonClusteringLoss, BlockOptions>()
+              .Add<SelfAugmentationLoss, SelfAugmentationLoss.Options>();
 
         // Clustering losses
         blocks.Add<NoClusteringLoss, BlockOptions>()
               .Add<ClusterHardeningLoss, ClusterHardeningLoss.Options>()
               .Add<KMeansLoss, LossOptions>()
-              .Add<SoftKMeansLoss, SoftKMeansLoss.Options>();
+              .Add<SoftKMeansLoss, SoftKMeansLoss.Options>()
+              .Add<InformationMaximisationLoss, InformationMaximisationLoss.Options>()
+              .Add<DacPairwiseLoss, LossOptions>()
+              .Add<AgglomerativeTripletLoss, AgglomerativeTripletLoss.Options>();
 
         // Combining the losses (schedules)
         blocks.Add<PretrainSchedule, PretrainSchedule.Options>()
@@ -52,7 +58,10 @@ public static class BuiltInBlocks
         blocks.Add<NoClusterUpdater, BlockOptions>()
               .Add<KMeansInitUpdater, KMeansInitUpdater.Options>()
               .Add<TargetDistributionUpdater, TargetDistributionUpdater.Options>()
-              .Add<DcnAlternatingUpdater, DcnAlternatingUpdater.Options>();
+              .Add<DcnAlternatingUpdater, DcnAlternatingUpdater.Options>()
+              .Add<DacThresholdsUpdater, DacThresholdsUpdater.Options>()
+              .Add<AgglomerativeMergeUpdater, AgglomerativeMergeUpdater.Options>()
+              .Add<KMeansHeadInitUpdater, KMeansHeadInitUpdater.Options>();
 
         // Re-clustering after training
         blocks.Add<KMeansPostClustering, KMeansPostClustering.Options>()

@@ -45,6 +45,14 @@ internal static class ListCommand
         return text.ToString();
     }
 
+    /// <summary>Options nested in a block's options (e.g. self-augmentation's "vat"), as the JSON a manifest would hold.</summary>
+    private static string Nested(BlockOptions nested)
+    {
+        var json = (System.Text.Json.Nodes.JsonObject)OptionsJson.Serialize(nested);
+        json.Remove("type");
+        return json.ToJsonString();
+    }
+
     private static IEnumerable<string> Options(Type optionsType)
     {
         var defaults = (BlockOptions)Activator.CreateInstance(optionsType)!;
@@ -61,6 +69,7 @@ internal static class ListCommand
                 bool b => b ? "true" : "false",
                 Enum e => OptionsBinder.CamelCase(e.ToString()),
                 IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+                BlockOptions nested => Nested(nested),
                 _ => value.ToString(),
             };
             var description = property.GetCustomAttribute<DescriptionAttribute>()?.Description ?? "";

@@ -26,9 +26,15 @@ public sealed class FakeRunContext : IRunContext, IDisposable
 
     public int Clusters { get; }
 
-    public Dataset Data => throw new NotSupportedException("FakeRunContext has no data set.");
+    /// <summary>A data set, for blocks that read the whole data (e.g. nearest-neighbour radii); none by default.</summary>
+    public Dataset? DataSet { get; set; }
 
-    public IBranch Branch => throw new NotSupportedException("FakeRunContext has no branch.");
+    /// <summary>A built branch, for blocks that run the network themselves (e.g. VAT); none by default.</summary>
+    public IBranch? BranchUnderTest { get; set; }
+
+    public Dataset Data => DataSet ?? throw new NotSupportedException("FakeRunContext has no data set.");
+
+    public IBranch Branch => BranchUnderTest ?? throw new NotSupportedException("FakeRunContext has no branch.");
 
     public IFeatureSelector FeatureSelector { get; } = new EmbeddingFeatureSelector(new EmbeddingFeatureSelector.Options());
 
@@ -44,7 +50,13 @@ public sealed class FakeRunContext : IRunContext, IDisposable
 
     public torch.Tensor FeaturesOfAll() => Features.detach().clone();
 
-    public torch.Tensor LayerOfAll(string layer) => throw new NotSupportedException("FakeRunContext has no branch.");
+    /// <summary>The branch under test's output over the data set, without gradients (it must have both).</summary>
+    public torch.Tensor LayerOfAll(string layer)
+    {
+        using var noGrad = torch.no_grad();
+        var outputs = Branch.Forward(Data.Features, new HashSet<string> { layer });
+        return outputs[layer].detach().clone();
+    }
 
     public void Log(string message) => Messages.Add(message);
 

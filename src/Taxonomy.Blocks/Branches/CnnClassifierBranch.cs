@@ -1,0 +1,149 @@
+using System.ComponentModel;
+using System.ComponentModel.DataAnnotations;
+using TorchSharp;
+using TorchSharp.Modules;
+using Taxonomy.Abstractions.Blocks;
+using Taxonomy.Abstractions.Registration;
+using Taxonomy.Abstractions.Training;
+using static TorchSharp.torch.nn;
+
+namespace Taxonomy.Blocks.Branches;
+
+/// <summary>
+/// Convolutional classifier for images [channels, height, width] with a K-way softmax head (DAC's network, shrunk).
+/// One stage per entry of <c>channels</c>: convsPerStage × [convolution ('same' padding), batch norm, activation], then
+/// 2×2 max-pooling (halving height and width, rounding up). Then flatten, the dense hidden layers of <c>dense</c>
+/// (linear, batch norm, activation), and a linear head with one output per cluster, optionally batch-normalised as DAC's.
+/// Outputs: hidden1…hiddenN (the conv stages' feature maps, then the dense layers), embedding (the last hidden layer,
+/// flattened), logits and probabilities. Every convolution is an <see cref="UnfoldConv2d"/> (libtorch's oneDNN
+/// convolution returns wrong float32 gradients on our machines).
+/// </summary>
+[Block("cnn-classifier", Summary = "Convolutional classifier for images: conv + BN + ReLU + max-pool stages, dense layers, K-way softmax head (DAC).")]
+public sealed class CnnClassifierBranch(CnnClassifierBranch.Options options) : IBranch
+{
+    public sealed class Options : BranchOptions
+    {
+        [Description("Output channels of each conv stage; each stage ends with 2×2 max-pooling. Default [64, 128] (DAC's two blocks).")]
+        public List<int>? Channels { get; set; }
+
+        [Description("Convolutions per stage, all with the stage's channels (DAC on MNIST: 3).")]
+        [Range(1, 10)]
+        public int ConvsPerStage { get; set; } = 1;
+
+        [Description("Kernel size of every convolution; odd, so that 'same' padding keeps the size.")]
+        [Range(1, 99)]
+        public int KernelSize { get; set; } = 3;
+
+        [Description("Sizes of the dense hidden layers between the last conv stage and the head (DAC: [10, 10]); default none.")]
+        public List<int>? Dense { get; set; }
+
+        [Description("Batch normalisation after each hidden convolution and dense layer.")]
+        public bool BatchNorm { get; set; } = true;
+
+        [Description("Hidden-layer activation: relu, leaky-relu, elu, tanh or sigmoid.")]
+        public string Activation { get; set; } = "relu";
+
+        [Description("Batch normalisation of the logits before the softmax, as DAC's network ends.")]
+        public bool HeadBatchNorm { get; set; }
+
+        public override void ApplyDefaults()
+        {
+            Channels ??= [64, 128];
+            Dense ??= [];
+        }
+
+        public override IEnumerable<(string Option, string Message)> Validate()
+        {
+            if (Channels is { Count: 0 } || Channels?.Any(c => c <= 0) == true)
+            {
+                yield return ("channels", "must list at least one positive channel count, e.g. [64, 128]");
+            }
+            if (KernelSize % 2 == 0)
+            {
+                yield return ("kernelSize", $"must be odd (so 'same' padding keeps the size), got {KernelSize}");
+            }
+            if (Dense?.Any(d => d <= 0) == true)
+            {
+                yield return ("dense", "dense layer sizes must be positive");
+            }
+            foreach (var problem in Activations.Check(Activation))
+            {
+                yield return problem;
+            }
+        }
+    }
+
+    private CnnNetwork? _network;
+
+    public IReadOnlySet<string> Outputs { get; } =
+        ClassifierOutputs.Names(hiddenLayers: options.Channels!.Count + options.Dense!.Count);
+
+    public torch.nn.Module Module => Network;
+
+    private CnnNetwork Network => _network ?? throw new InvalidOperationException("The branch is used before Build().");
+
+    public void Build(long[] sampleShape, int clusters)
+    {
+        if (sampleShape.Length != 3)
+        {
+            throw new ArgumentException(
+                $"branch 'cnn-classifier' needs images [channels, height, width] but the data has shape " +
+                $"[{string.Join(", ", sampleShape)}]; remove the 'flatten' preprocessor, or add 'reshape' " +
+                "(e.g. \"shape\": [1, 8, 8]) for flat data");
+        }
+        _network = new CnnNetwork(sampleShape, clusters, options);
+    }
+
+    public BranchOutput Forward(torch.Tensor inputs, IReadOnlySet<string> required) =>
+        ClassifierOutputs.Run(inputs, required, Network.Hidden, Network.Head);
+
+    public void Dispose() => _network?.Dispose();
+
+    private sealed class CnnNetwork : torch.nn.Module
+    {
+        private readonly ModuleList<Module<torch.Tensor, torch.Tensor>> _hidden = new();
+        private readonly Module<torch.Tensor, torch.Tensor> _head;
+
+        public CnnNetwork(long[] sampleShape, int clusters, Options options) : base(nameof(CnnNetwork))
+        {
+            var (channels, height, width) = (sampleShape[0], sampleShape[1], sampleShape[2]);
+            foreach (var output in options.Channels!)
+            {
+                var layers = new List<Module<torch.Tensor, torch.Tensor>>();
+                for (var i = 0; i < options.ConvsPerStage; i++)
+                {
+                    layers.Add(new UnfoldConv2d(i == 0 ? channels : output, output, options.KernelSize, 1,
+                        options.KernelSize / 2, bias: !options.BatchNorm));
+                    if (options.BatchNorm)
+                    {
+                        layers.Add(BatchNorm2d(output));
+                    }
+                    layers.Add(Activations.Create(options.Activation));
+                }
+                layers.Add(MaxPool2d(2, 2, ceil_mode: true));
+                _hidden.Add(Sequential(layers));
+                (channels, height, width) = (output, (height + 1) / 2, (width + 1) / 2);
+            }
+            var previous = channels * height * width;
+            foreach (var size in options.Dense!)
+            {
+                var layers = new List<Module<torch.Tensor, torch.Tensor>> { Flatten(), Linear(previous, size) };
+                if (options.BatchNorm)
+                {
+                    layers.Add(BatchNorm1d(size));
+                }
+                layers.Add(Activations.Create(options.Activation));
+                _hidden.Add(Sequential(layers));
+                previous = size;
+            }
+            _head = options.HeadBatchNorm
+                ? Sequential(Linear(previous, clusters), BatchNorm1d(clusters))
+                : Linear(previous, clusters);
+            RegisterComponents();
+        }
+
+        public IEnumerable<Module<torch.Tensor, torch.Tensor>> Hidden => _hidden;
+
+        public Module<torch.Tensor, torch.Tensor> Head => _head;
+    }
+}

@@ -1,0 +1,50 @@
+using TorchSharp;
+using Taxonomy.Abstractions.Blocks;
+using Taxonomy.Abstractions.Registration;
+using Taxonomy.Abstractions.Training;
+
+namespace Taxonomy.Blocks.ClusteringLosses;
+
+/// <summary>
+/// DAC's pairwise loss (Chang et al., ICCV 2017, Eq. 6–9): the clustering features f_i of the batch (the softmax head,
+/// "label features") are L2-normalised, so their dot products are cosine similarities s_ij in [0, 1]. Pairs with
+/// s_ij above the upper threshold u are labelled similar (r = 1), pairs below the lower threshold l dissimilar (r = 0),
+/// the rest are ignored; the loss is the binary cross-entropy −[r ln s + (1 − r) ln(1 − s)] averaged over the selected
+/// pairs i ≠ j (each unordered pair counted twice, as both (i, j) and (j, i)). The thresholds come from the cluster
+/// state, moved by the 'dac-thresholds' updater. Without any selected pair the loss is 0.
+/// </summary>
+[Block("dac-pairwise", Summary = "BCE on pairs whose cosine similarity is above the upper (similar) or below the lower (dissimilar) threshold (DAC).")]
+public sealed class DacPairwiseLoss(LossOptions options) : IClusteringLoss
+{
+    /// <summary>Similarities are clamped to [δ, 1 − δ] inside the logarithms.</summary>
+    private const double Clamp = 1e-7;
+
+    public double Weight => options.Weight;
+
+    public ClusterStateParts Requires => ClusterStateParts.PairThresholds;
+
+    public torch.Tensor Compute(StepInput step)
+    {
+        var (upper, lower) = step.Run.State.PairThresholds
+            ?? throw new InvalidOperationException("dac-pairwise: the cluster state has no pair thresholds yet.");
+        var f = torch.nn.functional.normalize(step.Features, p: 2, dim: 1);
+        var similarity = f.matmul(f.t());
+        var n = similarity.shape[0];
+        torch.Tensor similar, dissimilar;
+        long count;
+        using (torch.no_grad())
+        {
+            var offDiagonal = torch.eye(n, dtype: torch.@bool).logical_not();
+            similar = similarity.gt(upper).logical_and(offDiagonal);
+            dissimilar = similarity.lt(lower).logical_and(offDiagonal);
+            count = similar.logical_or(dissimilar).sum().item<long>();
+        }
+        if (count == 0)
+        {
+            return similarity.sum() * 0;
+        }
+        var s = similarity.clamp(Clamp, 1 - Clamp);
+        var bce = -(similar.to(s.dtype) * s.log() + dissimilar.to(s.dtype) * (1 - s).log());
+        return bce.sum() / count;
+    }
+}
