@@ -114,11 +114,7 @@ public sealed class CnnClassifierBranch(CnnClassifierBranch.Options options) : I
                 {
                     layers.Add(new UnfoldConv2d(i == 0 ? channels : output, output, options.KernelSize, 1,
                         options.KernelSize / 2, bias: !options.BatchNorm));
-                    if (options.BatchNorm)
-                    {
-                        layers.Add(BatchNorm2d(output));
-                    }
-                    layers.Add(Activations.Create(options.Activation));
+                    layers.AddRange(Stages.NormalisedActivation(output, options.BatchNorm, options.Activation, featureMaps: true));
                 }
                 layers.Add(MaxPool2d(2, 2, ceil_mode: true));
                 _hidden.Add(Sequential(layers));
@@ -127,18 +123,10 @@ public sealed class CnnClassifierBranch(CnnClassifierBranch.Options options) : I
             var previous = channels * height * width;
             foreach (var size in options.Dense!)
             {
-                var layers = new List<Module<torch.Tensor, torch.Tensor>> { Flatten(), Linear(previous, size) };
-                if (options.BatchNorm)
-                {
-                    layers.Add(BatchNorm1d(size));
-                }
-                layers.Add(Activations.Create(options.Activation));
-                _hidden.Add(Sequential(layers));
+                _hidden.Add(Sequential([Flatten(), .. Stages.DenseLayers(previous, size, options.BatchNorm, options.Activation)]));
                 previous = size;
             }
-            _head = options.HeadBatchNorm
-                ? Sequential(Linear(previous, clusters), BatchNorm1d(clusters))
-                : Linear(previous, clusters);
+            _head = Stages.Head(previous, clusters, options.HeadBatchNorm);
             RegisterComponents();
         }
 

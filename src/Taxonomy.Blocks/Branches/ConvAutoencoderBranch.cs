@@ -161,7 +161,7 @@ public sealed class ConvAutoencoderBranch(ConvAutoencoderBranch.Options options)
             {
                 new UnfoldConv2d(input, output, kernel, strided ? 2 : 1, kernel / 2, bias: !options.BatchNorm),
             };
-            layers.AddRange(Hidden(output, options));
+            layers.AddRange(Stages.NormalisedActivation(output, options.BatchNorm, options.Activation, featureMaps: true));
             if (!strided)
             {
                 layers.Add(MaxPool2d(2, 2, ceil_mode: true));
@@ -196,18 +196,9 @@ public sealed class ConvAutoencoderBranch(ConvAutoencoderBranch.Options options)
             }
             if (!isOutput)
             {
-                layers.AddRange(Hidden(output, options));
+                layers.AddRange(Stages.NormalisedActivation(output, options.BatchNorm, options.Activation, featureMaps: true));
             }
             return Sequential(layers);
-        }
-
-        private static IEnumerable<Module<torch.Tensor, torch.Tensor>> Hidden(long channels, Options options)
-        {
-            if (options.BatchNorm)
-            {
-                yield return BatchNorm2d(channels);
-            }
-            yield return Activations.Create(options.Activation);
         }
     }
 

@@ -102,20 +102,9 @@ public sealed class MlpAutoencoderBranch(MlpAutoencoderBranch.Options options) :
         /// <summary>Linear, then (unless it is the embedding or output layer) batch norm, activation, dropout.</summary>
         private static Module<torch.Tensor, torch.Tensor> Stage(int input, int output, bool linearOnly, Options options)
         {
-            var layers = new List<Module<torch.Tensor, torch.Tensor>> { Linear(input, output) };
-            if (!linearOnly)
-            {
-                if (options.BatchNorm)
-                {
-                    layers.Add(BatchNorm1d(output));
-                }
-                layers.Add(Activations.Create(options.Activation));
-                if (options.Dropout > 0)
-                {
-                    layers.Add(Dropout(options.Dropout));
-                }
-            }
-            return Sequential(layers);
+            return linearOnly
+                ? Sequential(Linear(input, output))
+                : Sequential(Stages.DenseLayers(input, output, options.BatchNorm, options.Activation, options.Dropout));
         }
     }
 }

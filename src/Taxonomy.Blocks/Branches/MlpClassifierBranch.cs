@@ -85,22 +85,10 @@ public sealed class MlpClassifierBranch(MlpClassifierBranch.Options options) : I
             var previous = inputSize;
             foreach (var size in options.Dims!)
             {
-                var layers = new List<Module<torch.Tensor, torch.Tensor>> { Linear(previous, size) };
-                if (options.BatchNorm)
-                {
-                    layers.Add(BatchNorm1d(size));
-                }
-                layers.Add(Activations.Create(options.Activation));
-                if (options.Dropout > 0)
-                {
-                    layers.Add(Dropout(options.Dropout));
-                }
-                _hidden.Add(Sequential(layers));
+                _hidden.Add(Sequential(Stages.DenseLayers(previous, size, options.BatchNorm, options.Activation, options.Dropout)));
                 previous = size;
             }
-            _head = options.HeadBatchNorm
-                ? Sequential(Linear(previous, clusters), BatchNorm1d(clusters))
-                : Linear(previous, clusters);
+            _head = Stages.Head(previous, clusters, options.HeadBatchNorm);
             RegisterComponents();
         }
 

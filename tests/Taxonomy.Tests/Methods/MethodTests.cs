@@ -22,7 +22,7 @@ public sealed class MethodTests
         "clusterUpdater.restarts=3",
         "log.metricsEvery=0",
         "threads=1",
-        "pretrainingCache=false",   // tests never read or fill the user's cache
+        "pretrainingCache=false",   // every run trains its own network (IsolatedCache keeps the user's cache out anyway)
     ];
 
     private static readonly string[] s_small =

@@ -31,8 +31,10 @@ public sealed class PluginHostTests
     {
         var gmm = Load(PluginFiles.GmmFolder).Find(BlockRole.PostClustering, "gmm");
 
-        Assert.That(gmm, Is.Not.Null);
+        Assert.That(gmm, Is.Not.Null, "the sample plugin registers a post-clustering block named 'gmm'");
         Assert.That(gmm!.Origin, Is.EqualTo(PluginFiles.GmmAssembly));
+        Assert.That(gmm.ImplementationType.Assembly.GetName().Name, Is.EqualTo("Taxonomy.Plugins.Gmm"));
+        Assert.That(gmm.Summary, Does.Contain("Gaussian mixture"));
     }
 
     [Test]

@@ -1,0 +1,40 @@
+using TorchSharp;
+using static TorchSharp.torch.nn;
+
+namespace Taxonomy.Blocks.Branches;
+
+/// <summary>
+/// The layer stacks every branch is built from, so that "batch norm, then activation, then dropout" has one order
+/// everywhere. Module indices inside each stack are part of saved weight names (branch.pt, the pre-training cache).
+/// </summary>
+internal static class Stages
+{
+    /// <summary>Batch norm when asked (2-D over feature maps, else 1-D), then the activation.</summary>
+    public static IEnumerable<Module<torch.Tensor, torch.Tensor>> NormalisedActivation(long features, bool batchNorm,
+        string activation, bool featureMaps = false)
+    {
+        if (batchNorm)
+        {
+            yield return featureMaps ? BatchNorm2d(features) : BatchNorm1d(features);
+        }
+        yield return Activations.Create(activation);
+    }
+
+    /// <summary>Linear, then optional batch norm, the activation, and dropout when its probability is above 0.</summary>
+    public static List<Module<torch.Tensor, torch.Tensor>> DenseLayers(long input, long output, bool batchNorm,
+        string activation, double dropout = 0)
+    {
+        var layers = new List<Module<torch.Tensor, torch.Tensor>> { Linear(input, output) };
+        layers.AddRange(NormalisedActivation(output, batchNorm, activation));
+        if (dropout > 0)
+        {
+            layers.Add(Dropout(dropout));
+        }
+        return layers;
+    }
+
+    /// <summary>The K-way head of a classifier: linear logits, batch-normalised when asked (DAC's network ends so).</summary>
+    public static Module<torch.Tensor, torch.Tensor> Head(long input, int clusters, bool batchNorm) => batchNorm
+        ? Sequential(Linear(input, clusters), BatchNorm1d(clusters))
+        : Linear(input, clusters);
+}
