@@ -10,6 +10,10 @@ internal static class AutoencoderOutputs
     public static IReadOnlySet<string> Names(int hiddenLayers) =>
         new HashSet<string>(Enumerable.Range(1, hiddenLayers).Select(Layers.Hidden)) { Layers.Embedding, Layers.Reconstruction };
 
+    /// <summary>Denoising: while training, zeroes each input value with probability p and rescales the rest by 1/(1 − p).</summary>
+    public static torch.Tensor Corrupt(torch.Tensor inputs, double p, bool training) =>
+        training && p > 0 ? torch.nn.functional.dropout(inputs, p, training: true) : inputs;
+
     /// <summary>
     /// Runs the hidden stages in order, keeping stage i's output as hidden{i} when required, then the embedding of the
     /// last one, and the decoder's reconstruction of the embedding when required.

@@ -15,7 +15,7 @@ namespace Taxonomy.Blocks.Branches;
 /// 2×2 max-pooling (halving height and width, rounding up). Then flatten, the dense hidden layers of <c>dense</c>
 /// (linear, batch norm, activation), and a linear head with one output per cluster, optionally batch-normalised as DAC's.
 /// Outputs: hidden1…hiddenN (the conv stages' feature maps, then the dense layers), embedding (the last hidden layer,
-/// flattened), logits and probabilities. Every convolution is an <see cref="UnfoldConv2d"/> (libtorch's oneDNN
+/// flattened), logits and probabilities. Every convolution is an <see cref="VerifiedConv2d"/> (libtorch's oneDNN
 /// convolution returns wrong float32 gradients on our machines).
 /// </summary>
 [Block("cnn-classifier", Summary = "Convolutional classifier for images: conv + BN + ReLU + max-pool stages, dense layers, K-way softmax head (DAC).")]
@@ -112,7 +112,7 @@ public sealed class CnnClassifierBranch(CnnClassifierBranch.Options options) : I
                 var layers = new List<Module<torch.Tensor, torch.Tensor>>();
                 for (var i = 0; i < options.ConvsPerStage; i++)
                 {
-                    layers.Add(new UnfoldConv2d(i == 0 ? channels : output, output, options.KernelSize, 1,
+                    layers.Add(new VerifiedConv2d(i == 0 ? channels : output, output, options.KernelSize, 1,
                         options.KernelSize / 2, bias: !options.BatchNorm));
                     layers.AddRange(Stages.NormalisedActivation(output, options.BatchNorm, options.Activation, featureMaps: true));
                 }

@@ -28,7 +28,7 @@ public enum Downsampling
 /// reconstruction has the input's shape; the last layer is linear.
 /// Outputs: embedding, reconstruction, and hidden1…hiddenL, the feature maps [C_i, h_i, w_i] of the L stages
 /// (the feature selectors flatten them).
-/// Every convolution is an <see cref="UnfoldConv2d"/>: libtorch 2.10's own (oneDNN) convolution returns wrong float32
+/// Every convolution is an <see cref="VerifiedConv2d"/>: libtorch 2.10's own (oneDNN) convolution returns wrong float32
 /// gradients on our machines.
 /// </summary>
 [Block("conv-autoencoder", Summary = "Convolutional autoencoder for images: strided or max-pooled conv stages, linear embedding, mirrored decoder.")]
@@ -159,7 +159,7 @@ public sealed class ConvAutoencoderBranch(ConvAutoencoderBranch.Options options)
             var strided = options.Downsampling == Downsampling.Stride;
             var layers = new List<Module<torch.Tensor, torch.Tensor>>
             {
-                new UnfoldConv2d(input, output, kernel, strided ? 2 : 1, kernel / 2, bias: !options.BatchNorm),
+                new VerifiedConv2d(input, output, kernel, strided ? 2 : 1, kernel / 2, bias: !options.BatchNorm),
             };
             layers.AddRange(Stages.NormalisedActivation(output, options.BatchNorm, options.Activation, featureMaps: true));
             if (!strided)
@@ -172,7 +172,7 @@ public sealed class ConvAutoencoderBranch(ConvAutoencoderBranch.Options options)
         /// <summary>
         /// From <paramref name="from"/> back to exactly <paramref name="to"/>. Stride: a stride-2 transposed convolution
         /// (odd kernel, 'same' padding, output padding 1, so 2·in), computed as what it is, zero insertion followed by a
-        /// 'same' convolution (libtorch's ConvTranspose2d runs the faulty oneDNN kernels, see <see cref="UnfoldConv2d"/>),
+        /// 'same' convolution (libtorch's ConvTranspose2d runs the faulty oneDNN kernels, see <see cref="VerifiedConv2d"/>),
         /// and cropped by the extra last row or column where the encoder's input was odd. Pool: nearest unpooling to the
         /// exact size and a 'same' convolution. Batch norm and activation except on the output layer.
         /// </summary>
@@ -183,7 +183,7 @@ public sealed class ConvAutoencoderBranch(ConvAutoencoderBranch.Options options)
             if (options.Downsampling == Downsampling.Stride)
             {
                 layers.Add(new ZeroInsertion());
-                layers.Add(new UnfoldConv2d(input, output, kernel, 1, kernel / 2, bias: isOutput || !options.BatchNorm));
+                layers.Add(new VerifiedConv2d(input, output, kernel, 1, kernel / 2, bias: isOutput || !options.BatchNorm));
                 if (to != (2 * from.Height, 2 * from.Width))
                 {
                     layers.Add(new Crop(to.Height, to.Width));
@@ -192,7 +192,7 @@ public sealed class ConvAutoencoderBranch(ConvAutoencoderBranch.Options options)
             else
             {
                 layers.Add(Upsample(size: [to.Height, to.Width], mode: torch.UpsampleMode.Nearest));
-                layers.Add(new UnfoldConv2d(input, output, kernel, 1, kernel / 2, bias: isOutput || !options.BatchNorm));
+                layers.Add(new VerifiedConv2d(input, output, kernel, 1, kernel / 2, bias: isOutput || !options.BatchNorm));
             }
             if (!isOutput)
             {

@@ -31,6 +31,10 @@ public sealed class MlpAutoencoderBranch(MlpAutoencoderBranch.Options options) :
         [System.ComponentModel.DataAnnotations.Range(0.0, 0.95)]
         public double Dropout { get; set; }
 
+        [Description("Masking noise on the input while training (each input value zeroed with this probability; a denoising autoencoder, as DEC's pre-training); the reconstruction target stays the clean input. 0 = none.")]
+        [System.ComponentModel.DataAnnotations.Range(0.0, 0.95)]
+        public double InputDropout { get; set; }
+
         public override void ApplyDefaults() => Dims ??= [500, 500, 2000, 10];
 
         public override IEnumerable<(string Option, string Message)> Validate()
@@ -76,9 +80,11 @@ public sealed class MlpAutoencoderBranch(MlpAutoencoderBranch.Options options) :
     {
         private readonly ModuleList<Module<torch.Tensor, torch.Tensor>> _encoder = new();
         private readonly Sequential _decoder;
+        private readonly double _inputDropout;
 
         public AutoencoderNetwork(int inputSize, Options options) : base(nameof(AutoencoderNetwork))
         {
+            _inputDropout = options.InputDropout;
             var sizes = new List<int> { inputSize };
             sizes.AddRange(options.Dims!);
             for (var i = 0; i + 1 < sizes.Count; i++)
@@ -96,8 +102,10 @@ public sealed class MlpAutoencoderBranch(MlpAutoencoderBranch.Options options) :
         }
 
         /// <summary>The encoder's last stage is the embedding; the ones before it are the hidden layers.</summary>
+        /// The input masking is functional (no module), so weights saved with or without it load into either.
         public BranchOutput Run(torch.Tensor inputs, IReadOnlySet<string> required) =>
-            AutoencoderOutputs.Run(inputs, required, _encoder.Take(_encoder.Count - 1), _encoder[^1], _decoder);
+            AutoencoderOutputs.Run(AutoencoderOutputs.Corrupt(inputs, _inputDropout, training), required,
+                _encoder.Take(_encoder.Count - 1), _encoder[^1], _decoder);
 
         /// <summary>Linear, then (unless it is the embedding or output layer) batch norm, activation, dropout.</summary>
         private static Module<torch.Tensor, torch.Tensor> Stage(int input, int output, bool linearOnly, Options options)

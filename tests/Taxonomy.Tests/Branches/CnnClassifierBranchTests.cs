@@ -46,7 +46,7 @@ public sealed class CnnClassifierBranchTests
         branch.Build([1, 8, 8], clusters: 3);
         var outputs = branch.Forward(randn(3, 1, 8, 8), new HashSet<string>());
         Assert.That(outputs[Layers.Embedding].shape, Is.EqualTo(new long[] { 3, 6 * 2 * 2 }));
-        Assert.That(branch.Module.modules().OfType<UnfoldConv2d>().Count(), Is.EqualTo(4));
+        Assert.That(branch.Module.modules().OfType<VerifiedConv2d>().Count(), Is.EqualTo(4));
     }
 
     [Test]

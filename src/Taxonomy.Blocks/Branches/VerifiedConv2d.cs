@@ -5,13 +5,11 @@ using static TorchSharp.torch;
 namespace Taxonomy.Blocks.Branches;
 
 /// <summary>
-/// A 2-D convolution with a square kernel and zero padding, computed as unfold (im2col) and one matrix product, with
-/// nn.Conv2d's parameters ([out, in, k, k] weight, optional bias) and initialisation (uniform ±1/√fan-in).
-/// Why not nn.Conv2d: libtorch 2.10's CPU convolution goes through oneDNN, whose AVX2/AVX-512 kernels return wrong
-/// input gradients for batches of more than one image on the AMD EPYC machines we run on (right with
-/// ONEDNN_MAX_CPU_ISA=SSE41, and in float64); training then drifts into NaN. unfold and matmul do not use oneDNN.
+/// A 2-D convolution with a square kernel and zero padding, with nn.Conv2d's parameters ([out, in, k, k] weight,
+/// optional bias) and initialisation (uniform ±1/√fan-in), computed the way <see cref="ConvolutionBackend"/> found
+/// right on this machine: libtorch's conv2d when it matches float64, else unfold (im2col) and one matrix product.
 /// </summary>
-internal sealed class UnfoldConv2d : nn.Module<Tensor, Tensor>
+internal sealed class VerifiedConv2d : nn.Module<Tensor, Tensor>
 {
     private readonly Parameter _weight;
     private readonly Parameter? _bias;
@@ -20,7 +18,7 @@ internal sealed class UnfoldConv2d : nn.Module<Tensor, Tensor>
     private readonly long _padding;
 
     /// <param name="bias">False before batch norm, which removes any per-channel offset (its gradient is 0).</param>
-    public UnfoldConv2d(long input, long output, long kernel, long stride, long padding, bool bias) : base(nameof(UnfoldConv2d))
+    public VerifiedConv2d(long input, long output, long kernel, long stride, long padding, bool bias) : base(nameof(VerifiedConv2d))
     {
         (_kernel, _stride, _padding) = (kernel, stride, padding);
         var bound = 1 / Math.Sqrt(input * kernel * kernel);
@@ -29,7 +27,13 @@ internal sealed class UnfoldConv2d : nn.Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    public override Tensor forward(Tensor input)
+    public override Tensor forward(Tensor input) =>
+        ConvolutionBackend.Path == ConvolutionPath.Unfold
+            ? Unfolded(input)
+            : nn.functional.conv2d(input, _weight, _bias, strides: [_stride, _stride], padding: [_padding, _padding]);
+
+    /// <summary>im2col and one matrix product: the path that never reaches oneDNN.</summary>
+    internal Tensor Unfolded(Tensor input)
     {
         using var scope = torch.NewDisposeScope();
         var (batch, height, width) = (input.shape[0], input.shape[2], input.shape[3]);
