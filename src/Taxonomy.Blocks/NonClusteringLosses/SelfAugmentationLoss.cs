@@ -16,21 +16,23 @@ namespace Taxonomy.Blocks.NonClusteringLosses;
 /// { "type": "self-augmentation", "augmentation": "vat", "vat": { "xi": 10, "epsilonScale": 0.25, "neighbour": 10 } }
 /// </code>
 /// rpt: a random point on the sphere of radius ε around x; vat: the virtual adversarial direction at radius ε.
-/// Both take ε per sample from the k-th nearest neighbour (IMSAT) unless a fixed "epsilon" is given. T(x) goes through
+/// Both take ε per sample from the k-th nearest neighbour (IMSAT) unless a fixed "epsilon" is given. transform: a
+/// random small rotation, shift and zoom of each image, plus optional noise. T(x) goes through
 /// the branch in training mode, like x itself, but leaves the batch-norm running statistics as x set them (IMSAT's
 /// update_batch_stats=False).
 /// </summary>
-[Block("self-augmentation", Summary = "KL(p(y|x) || p(y|T(x))) with p(y|x) fixed; T = rpt (random, radius ε) or vat (virtual adversarial) (IMSAT).")]
+[Block("self-augmentation", Summary = "KL(p(y|x) || p(y|T(x))) with p(y|x) fixed; T = rpt (random, radius ε), vat (virtual adversarial) (IMSAT) or transform (rotation, shift, zoom, noise of images).")]
 public sealed class SelfAugmentationLoss(SelfAugmentationLoss.Options options) : INonClusteringLoss
 {
     public const string Rpt = "rpt";
     public const string Vat = "vat";
+    public const string Transform = "transform";
 
-    private static readonly string[] s_augmentations = [Rpt, Vat];
+    private static readonly string[] s_augmentations = [Rpt, Vat, Transform];
 
     public sealed class Options : LossOptions
     {
-        [Description("The augmentation T: rpt (random perturbation on the sphere of radius ε) or vat (virtual adversarial perturbation of radius ε).")]
+        [Description("The augmentation T: rpt (random perturbation on the sphere of radius ε), vat (virtual adversarial perturbation of radius ε) or transform (random rotation, shift, zoom and noise of images).")]
         public string Augmentation { get; set; } = SelfAugmentationLoss.Vat;
 
         [Description("Options of rpt: epsilon (fixed radius) or epsilonScale and neighbour (ε_i = epsilonScale × distance to the k-th neighbour); absent: IMSAT's 0.25 and 10.")]
@@ -38,6 +40,9 @@ public sealed class SelfAugmentationLoss(SelfAugmentationLoss.Options options) :
 
         [Description("Options of vat: xi, iterations, and epsilon or epsilonScale and neighbour as for rpt; absent: IMSAT's ξ = 10, 1 iteration, 0.25 × 10th-neighbour distance.")]
         public VatOptions? Vat { get; set; }
+
+        [Description("Options of transform: rotation (degrees), shift and zoom (fractions), noise (std), imageShape for flat samples; absent: 10°, 0.1, 0.1, no noise.")]
+        public ImageTransformOptions? Transform { get; set; }
 
         public override void ApplyDefaults()
         {
@@ -49,6 +54,10 @@ public sealed class SelfAugmentationLoss(SelfAugmentationLoss.Options options) :
             {
                 Vat ??= new VatOptions();
             }
+            if (Augmentation == SelfAugmentationLoss.Transform)
+            {
+                Transform ??= new ImageTransformOptions();
+            }
         }
 
         public override IEnumerable<(string Option, string Message)> Validate()
@@ -57,7 +66,7 @@ public sealed class SelfAugmentationLoss(SelfAugmentationLoss.Options options) :
             {
                 yield return ("augmentation", $"'{Augmentation}' is not one of: {string.Join(", ", s_augmentations)}");
             }
-            foreach (var (name, settings) in new (string, BlockOptions?)[] { (SelfAugmentationLoss.Rpt, Rpt), (SelfAugmentationLoss.Vat, Vat) })
+            foreach (var (name, settings) in new (string, BlockOptions?)[] { (SelfAugmentationLoss.Rpt, Rpt), (SelfAugmentationLoss.Vat, Vat), (SelfAugmentationLoss.Transform, Transform) })
             {
                 if (settings is null)
                 {
@@ -75,9 +84,12 @@ public sealed class SelfAugmentationLoss(SelfAugmentationLoss.Options options) :
         }
     }
 
-    private readonly IAugmentation _augmentation = options.Augmentation == Rpt
-        ? new RandomPerturbation(options.Rpt!)
-        : new VirtualAdversarialPerturbation(options.Vat!);
+    private readonly IAugmentation _augmentation = options.Augmentation switch
+    {
+        Rpt => new RandomPerturbation(options.Rpt!),
+        Transform => new ImageTransform(options.Transform!),
+        _ => new VirtualAdversarialPerturbation(options.Vat!),
+    };
 
     public double Weight => options.Weight;
 

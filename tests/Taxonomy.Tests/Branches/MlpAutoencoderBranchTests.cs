@@ -23,6 +23,26 @@ public sealed class MlpAutoencoderBranchTests
     }
 
     [Test]
+    public void Input_masking_noise_corrupts_only_while_training_and_keeps_the_weights_layout()
+    {
+        using var noisy = Branch(new MlpAutoencoderBranch.Options { Dims = [5, 2], InputDropout = 0.5 });
+        using var clean = Branch(new MlpAutoencoderBranch.Options { Dims = [5, 2] });
+        Assert.That(noisy.Module.state_dict().Keys, Is.EqualTo(clean.Module.state_dict().Keys));
+        clean.Module.load_state_dict(noisy.Module.state_dict());
+        using var scope = torch.NewDisposeScope();
+        var x = torch.rand(64, 6) + 0.5;
+        var required = new HashSet<string> { Layers.Hidden(1) };
+        noisy.Module.eval();
+        clean.Module.eval();
+        Assert.That(noisy.Forward(x, required)[Layers.Embedding].allclose(clean.Forward(x, required)[Layers.Embedding]),
+            Is.True, "no corruption in evaluation");
+        noisy.Module.train();
+        var corrupted = noisy.Forward(x, required)[Layers.Embedding];
+        Assert.That(corrupted.allclose(clean.Forward(x, required)[Layers.Embedding]), Is.False,
+            "masking noise while training");
+    }
+
+    [Test]
     public void The_default_architecture_is_500_500_2000_10()
     {
         var options = new MlpAutoencoderBranch.Options();

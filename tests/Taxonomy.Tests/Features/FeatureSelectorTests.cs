@@ -26,6 +26,19 @@ public sealed class FeatureSelectorTests
     }
 
     [Test]
+    public void A_radius_puts_the_normalised_embedding_on_that_sphere_and_needs_normalize()
+    {
+        using var scope = torch.NewDisposeScope();
+        var options = new EmbeddingFeatureSelector.Options { Normalize = true, Radius = 3 };
+        var onSphere = new EmbeddingFeatureSelector(options).Select(Outputs());
+        Assert.That(onSphere.data<float>().ToArray(), Is.EqualTo(new float[] { 1.8f, 2.4f, 0, 3 }).Within(1e-6));
+        Assert.That(options.Validate(), Is.Empty);
+        var problems = new EmbeddingFeatureSelector.Options { Radius = 3 }.Validate().ToList();
+        Assert.That(problems.Select(p => p.Option), Is.EqualTo(new[] { "radius" }));
+        Assert.That(problems[0].Message, Does.Contain("normalize"));
+    }
+
+    [Test]
     public void Concatenated_layers_are_joined_in_the_order_given_each_normalised_on_its_own()
     {
         using var scope = torch.NewDisposeScope();
