@@ -1,7 +1,16 @@
 using TorchSharp;
+using Taxonomy.Abstractions.Registration;
 using Taxonomy.Abstractions.Training;
 
 namespace Taxonomy.Blocks.Branches;
+
+/// <summary>Options every autoencoder branch has besides the branch's own: denoising.</summary>
+public class AutoencoderBranchOptions : BranchOptions
+{
+    [System.ComponentModel.Description("Masking noise on the input while training (each input value zeroed with this probability and the rest scaled by 1/(1 − p): a denoising autoencoder, as DEC's and DEPICT's); the reconstruction target stays the clean input. 0 = none.")]
+    [System.ComponentModel.DataAnnotations.Range(0.0, 0.95)]
+    public double InputDropout { get; set; }
+}
 
 /// <summary>What the autoencoder branches share: their output names, and one forward pass that fills them.</summary>
 internal static class AutoencoderOutputs

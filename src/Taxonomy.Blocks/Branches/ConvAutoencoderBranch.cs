@@ -34,7 +34,7 @@ public enum Downsampling
 [Block("conv-autoencoder", Summary = "Convolutional autoencoder for images: strided or max-pooled conv stages, linear embedding, mirrored decoder.")]
 public sealed class ConvAutoencoderBranch(ConvAutoencoderBranch.Options options) : IBranch
 {
-    public sealed class Options : BranchOptions
+    public sealed class Options : AutoencoderBranchOptions
     {
         [Description("Output channels of each conv stage; each stage halves height and width (rounding up). Default [32, 64, 128].")]
         public List<int>? Channels { get; set; }
@@ -115,9 +115,11 @@ public sealed class ConvAutoencoderBranch(ConvAutoencoderBranch.Options options)
         private readonly ModuleList<Module<torch.Tensor, torch.Tensor>> _encoder = new();
         private readonly Sequential _embedding;
         private readonly Sequential _decoder;
+        private readonly double _inputDropout;
 
         public ConvNetwork(long[] sampleShape, Options options) : base(nameof(ConvNetwork))
         {
+            _inputDropout = options.InputDropout;
             var channels = new List<long> { sampleShape[0] };
             channels.AddRange(options.Channels!.Select(c => (long)c));
             // Height and width seen by each stage, and after the last: 'same' padding, then halving rounded up.
@@ -151,7 +153,8 @@ public sealed class ConvAutoencoderBranch(ConvAutoencoderBranch.Options options)
         }
 
         public BranchOutput Run(torch.Tensor inputs, IReadOnlySet<string> required) =>
-            AutoencoderOutputs.Run(inputs, required, _encoder, _embedding, _decoder);
+            AutoencoderOutputs.Run(AutoencoderOutputs.Corrupt(inputs, _inputDropout, training), required, _encoder,
+                _embedding, _decoder);
 
         /// <summary>conv ('same' padding; stride 2, or stride 1 and max-pooling), batch norm, activation.</summary>
         private static Sequential EncoderStage(long input, long output, int kernel, Options options)

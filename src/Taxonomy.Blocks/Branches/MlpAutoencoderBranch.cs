@@ -16,7 +16,7 @@ namespace Taxonomy.Blocks.Branches;
 [Block("mlp-autoencoder", Summary = "Fully connected autoencoder; linear embedding and output, mirrored decoder.")]
 public sealed class MlpAutoencoderBranch(MlpAutoencoderBranch.Options options) : IBranch
 {
-    public sealed class Options : BranchOptions
+    public sealed class Options : AutoencoderBranchOptions
     {
         [Description("Encoder layer sizes after the input; the last is the embedding. Default [500, 500, 2000, 10].")]
         public List<int>? Dims { get; set; }
@@ -30,10 +30,6 @@ public sealed class MlpAutoencoderBranch(MlpAutoencoderBranch.Options options) :
         [Description("Dropout probability after each hidden activation (0 = none).")]
         [System.ComponentModel.DataAnnotations.Range(0.0, 0.95)]
         public double Dropout { get; set; }
-
-        [Description("Masking noise on the input while training (each input value zeroed with this probability; a denoising autoencoder, as DEC's pre-training); the reconstruction target stays the clean input. 0 = none.")]
-        [System.ComponentModel.DataAnnotations.Range(0.0, 0.95)]
-        public double InputDropout { get; set; }
 
         public override void ApplyDefaults() => Dims ??= [500, 500, 2000, 10];
 

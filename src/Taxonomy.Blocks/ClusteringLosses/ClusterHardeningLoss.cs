@@ -20,7 +20,8 @@ public enum TargetSource
 /// <summary>
 /// Cluster assignment hardening (DEC, IDEC): KL(P ‖ Q) between a sharpened target P and the Student-t soft
 /// assignment Q of the batch's features to the centroids, mean over the batch. The centroids come from the
-/// cluster state; when an updater made them trainable, the gradient moves them too.
+/// cluster state; when an updater made them trainable, the gradient moves them too. With "balance", DEPICT's
+/// balanced-assignment term is added: the taxonomy's "cluster hardening + balanced assignments" pair.
 /// </summary>
 [Block("cluster-hardening", Summary = "KL(P || Q) of the Student-t soft assignment Q to a sharpened target P (DEC, IDEC).")]
 public sealed class ClusterHardeningLoss(ClusterHardeningLoss.Options options) : IClusteringLoss
@@ -34,6 +35,10 @@ public sealed class ClusterHardeningLoss(ClusterHardeningLoss.Options options) :
         [Description("state: P from the cluster state, refreshed by the 'target-distribution' updater (DEC, IDEC); " +
                      "batch: P computed from the batch's own q at every step, detached (ClustPy's DEC).")]
         public TargetSource Target { get; set; } = TargetSource.State;
+
+        [Description("Weight of DEPICT's balanced-assignment term KL(f || u) added to KL(P || Q): f is the batch's mean soft assignment, u uniform over the clusters; it penalises empty or oversized clusters (0 = off, DEC and IDEC).")]
+        [Range(0.0, 1e6)]
+        public double Balance { get; set; }
     }
 
     public double Weight => options.Weight;
@@ -55,6 +60,14 @@ public sealed class ClusterHardeningLoss(ClusterHardeningLoss.Options options) :
             : (state.TargetDistribution
                ?? throw new InvalidOperationException("cluster-hardening: the cluster state has no target distribution yet."))
                 .index_select(0, step.Batch.Indices);
-        return StudentT.KlDivergence(p, q);
+        var hardening = StudentT.KlDivergence(p, q);
+        return options.Balance > 0 ? hardening + BalancedAssignment(q) * options.Balance : hardening;
+    }
+
+    /// <summary>KL(f ‖ u) = Σ_k f_k log(K f_k), f the batch's mean soft assignment (DEPICT's prior on cluster sizes).</summary>
+    internal static torch.Tensor BalancedAssignment(torch.Tensor q)
+    {
+        var frequency = q.mean([0]);
+        return (frequency * (frequency * q.shape[1]).clamp_min(1e-12).log()).sum();
     }
 }

@@ -76,4 +76,30 @@ public sealed class ClusterHardeningLossTests
     {
         Assert.That(Loss().Requires, Is.EqualTo(ClusterStateParts.Centroids | ClusterStateParts.TargetDistribution));
     }
+
+    [Test]
+    public void The_balanced_assignment_term_is_the_kl_of_the_mean_assignment_from_uniform()
+    {
+        using var scope = NewDisposeScope();
+        float Balance(float[,] q) => ClusterHardeningLoss.BalancedAssignment(tensor(q)).item<float>();
+        Assert.That(Balance(new float[,] { { 0.5f, 0.5f }, { 0.5f, 0.5f } }), Is.EqualTo(0).Within(1e-7), "balanced");
+        Assert.That(Balance(new float[,] { { 1, 0 }, { 1, 0 } }), Is.EqualTo(Math.Log(2)).Within(1e-6), "one empty cluster");
+        Assert.That(Balance(new float[,] { { 0.9f, 0.1f }, { 0.7f, 0.3f } }),
+            Is.EqualTo(0.8 * Math.Log(1.6) + 0.2 * Math.Log(0.4)).Within(1e-6), "f = (0.8, 0.2)");
+    }
+
+    [Test]
+    public void With_balance_the_loss_adds_the_weighted_balanced_assignment_term()
+    {
+        using var scope = NewDisposeScope();
+        using var run = new FakeRunContext(Points(), clusters: 2);
+        run.State.SetCentroids(Centroids(), trainable: false);
+        var step = run.Step(Points(), 0, 1);
+        var plain = Loss(TargetSource.Batch).Compute(step).item<float>();
+        var balanced = new ClusterHardeningLoss(new ClusterHardeningLoss.Options { Target = TargetSource.Batch, Balance = 2 })
+            .Compute(step).item<float>();
+        var q = StudentT.SoftAssignment(step.Features, Centroids(), 1.0);
+        Assert.That(balanced - plain, Is.EqualTo(2 * ClusterHardeningLoss.BalancedAssignment(q).item<float>()).Within(1e-6));
+        Assert.That(balanced, Is.GreaterThan(plain));
+    }
 }

@@ -80,7 +80,7 @@ public sealed class ManifestLoaderTests
         manifest["branch"]!["dimz"] = new JsonArray(10);
         Assert.That(Manifests.LoadError(manifest), Is.EqualTo(
             $"{Manifests.File}: branch.dimz: unknown option for branch 'mlp-autoencoder'. " +
-            "Valid options: dims, activation, batchNorm, dropout, weights, type."));
+            "Valid options: dims, activation, batchNorm, dropout, inputDropout, weights, type."));
     }
 
     [Test]
