@@ -43,6 +43,8 @@ public static class BuiltInBlocks
         blocks.Add<NoClusteringLoss, BlockOptions>()
               .Add<ClusterHardeningLoss, ClusterHardeningLoss.Options>()
               .Add<KMeansLoss, LossOptions>()
+              .Add<ClusterClassificationLoss, LossOptions>()
+              .Add<LocalitySparsityLoss, LocalitySparsityLoss.Options>()
               .Add<SoftKMeansLoss, SoftKMeansLoss.Options>()
               .Add<InformationMaximisationLoss, InformationMaximisationLoss.Options>()
               .Add<DacPairwiseLoss, LossOptions>()

@@ -28,8 +28,8 @@ public enum Downsampling
 /// reconstruction has the input's shape; the last layer is linear.
 /// Outputs: embedding, reconstruction, and hidden1…hiddenL, the feature maps [C_i, h_i, w_i] of the L stages
 /// (the feature selectors flatten them).
-/// Every convolution is an <see cref="VerifiedConv2d"/>: libtorch 2.10's own (oneDNN) convolution returns wrong float32
-/// gradients on our machines.
+/// Every convolution is a <see cref="VerifiedConv2d"/>, computed the way <see cref="ConvolutionBackend"/> checked right
+/// on this machine (libtorch 2.10's fast oneDNN kernels return wrong values on our CPUs).
 /// </summary>
 [Block("conv-autoencoder", Summary = "Convolutional autoencoder for images: strided or max-pooled conv stages, linear embedding, mirrored decoder.")]
 public sealed class ConvAutoencoderBranch(ConvAutoencoderBranch.Options options) : IBranch
@@ -175,7 +175,7 @@ public sealed class ConvAutoencoderBranch(ConvAutoencoderBranch.Options options)
         /// <summary>
         /// From <paramref name="from"/> back to exactly <paramref name="to"/>. Stride: a stride-2 transposed convolution
         /// (odd kernel, 'same' padding, output padding 1, so 2·in), computed as what it is, zero insertion followed by a
-        /// 'same' convolution (libtorch's ConvTranspose2d runs the faulty oneDNN kernels, see <see cref="VerifiedConv2d"/>),
+        /// 'same' convolution (libtorch's ConvTranspose2d is outside <see cref="ConvolutionBackend"/>'s check),
         /// and cropped by the extra last row or column where the encoder's input was odd. Pool: nearest unpooling to the
         /// exact size and a 'same' convolution. Batch norm and activation except on the output layer.
         /// </summary>

@@ -60,6 +60,7 @@ internal static class ConvolutionBackend
     private static bool ConvolutionIsRight(int batch, int channelsIn, int channelsOut, int size)
     {
         using var scope = NewDisposeScope();
+        using var gradients = torch.enable_grad();   // the first convolution may come from an evaluation under no_grad
         var generator = new torch.Generator(12345);
         var x = torch.randn([batch, channelsIn, size, size], generator: generator, dtype: ScalarType.Float64);
         var w = torch.randn([channelsOut, channelsIn, 5, 5], generator: generator, dtype: ScalarType.Float64).mul_(0.05);

@@ -13,6 +13,15 @@ public class ConvolutionBackendTests
             $"libtorch's conv2d was chosen ({path}) but no longer matches float64");
     }
 
+    [Test]
+    public void The_check_runs_inside_a_no_grad_evaluation()
+    {
+        // The first convolution of a run is often k-means initialisation's pass over the data, without gradients.
+        var path = ConvolutionBackend.Path;   // chosen first: a check before the choice sees oneDNN uncapped
+        using var noGrad = no_grad();
+        Assert.That(ConvolutionBackend.ConvolutionIsRight(), Is.EqualTo(path != ConvolutionPath.Unfold));
+    }
+
     [TestCase(1, 2)]
     [TestCase(2, 1)]
     [TestCase(1, 0)]

@@ -4,6 +4,7 @@ using TorchSharp;
 using Taxonomy.Abstractions.Data;
 using Taxonomy.Abstractions.Registration;
 using Taxonomy.Abstractions.Training;
+using Taxonomy.Blocks.Clustering;
 
 namespace Taxonomy.Blocks.NonClusteringLosses.Augmentation;
 
@@ -70,29 +71,13 @@ internal sealed class PerturbationRadius(PerturbationOptions options, string own
     /// </summary>
     public static double[] KthNeighbourDistances(torch.Tensor features, int k)
     {
+        if (k >= features.shape[0])
+        {
+            throw new ArgumentException($"the {Ordinal(k)} nearest neighbour needs more than {k} samples; the data set has {features.shape[0]}");
+        }
         using var scope = torch.NewDisposeScope();
-        using var noGrad = torch.no_grad();
-        var x = features.reshape(features.shape[0], -1).to(torch.float64);
-        var n = x.shape[0];
-        if (k >= n)
-        {
-            throw new ArgumentException($"the {Ordinal(k)} nearest neighbour needs more than {k} samples; the data set has {n}");
-        }
-        var squared = x.square().sum(1);
-        var result = new double[n];
-        const long chunk = 1024;
-        for (long start = 0; start < n; start += chunk)
-        {
-            using var inner = torch.NewDisposeScope();
-            var length = Math.Min(chunk, n - start);
-            var rows = x.narrow(0, start, length);
-            var d2 = (squared.narrow(0, start, length).unsqueeze(1) + squared.unsqueeze(0) - 2 * rows.matmul(x.t())).clamp_min(0);
-            // The sample itself is among the k + 1 smallest (at distance 0): the (k+1)-th smallest is the k-th neighbour.
-            var (values, _) = d2.topk(k + 1, dim: 1, largest: false, sorted: true);
-            var kth = values.select(1, k).sqrt().data<double>().ToArray();
-            Array.Copy(kth, 0, result, start, length);
-        }
-        return result;
+        var (distances, _) = NearestNeighbours.Find(features, k);
+        return distances.select(1, k - 1).contiguous().data<double>().ToArray();
     }
 
     private static string Ordinal(int k) => k switch
