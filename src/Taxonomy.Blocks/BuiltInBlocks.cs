@@ -43,7 +43,7 @@ public static class BuiltInBlocks
         blocks.Add<NoClusteringLoss, BlockOptions>()
               .Add<ClusterHardeningLoss, ClusterHardeningLoss.Options>()
               .Add<KMeansLoss, LossOptions>()
-              .Add<ClusterClassificationLoss, LossOptions>()
+              .Add<ClusterClassificationLoss, ClusterClassificationLoss.Options>()
               .Add<LocalitySparsityLoss, LocalitySparsityLoss.Options>()
               .Add<SoftKMeansLoss, SoftKMeansLoss.Options>()
               .Add<InformationMaximisationLoss, InformationMaximisationLoss.Options>()
