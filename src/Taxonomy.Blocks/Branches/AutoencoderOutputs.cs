@@ -9,6 +9,8 @@ public class AutoencoderBranchOptions : BranchOptions
 {
     [System.ComponentModel.Description("Masking noise on the input while training (each input value zeroed with this probability and the rest scaled by 1/(1 − p): a denoising autoencoder, as DEC's and DEPICT's); the reconstruction target stays the clean input. 0 = none.")]
     [System.ComponentModel.DataAnnotations.Range(0.0, 0.95)]
+    // Left out of the options' JSON when 0, so the pre-training cache keys of networks trained before it existed hold.
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
     public double InputDropout { get; set; }
 }
 

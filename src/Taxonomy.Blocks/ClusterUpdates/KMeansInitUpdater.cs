@@ -30,6 +30,18 @@ public sealed class KMeansInitUpdater(KMeansInitUpdater.Options options) : IClus
     {
         [Description("true: the centroids become a parameter the optimiser moves with the network (joint updates, e.g. DKM); false: they stay fixed.")]
         public bool Trainable { get; set; }
+
+        [Description("Re-run k-means on the features every this many epochs (alternating updates, DeepCluster-style), numbering the new clusters to match the old ones as far as they overlap; 0: only at the start of the phase.")]
+        [Range(0, 100_000)]
+        public int EveryEpochs { get; set; }
+
+        public override IEnumerable<(string Option, string Message)> Validate()
+        {
+            if (Trainable && EveryEpochs > 0)
+            {
+                yield return ("everyEpochs", "re-clustering replaces the centroids the optimiser trains; use trainable centroids or everyEpochs, not both");
+            }
+        }
     }
 
     public ClusterStateParts Provides => ClusterStateParts.Centroids | ClusterStateParts.HardAssignments;
@@ -51,6 +63,12 @@ public sealed class KMeansInitUpdater(KMeansInitUpdater.Options options) : IClus
 
     public UpdateOutcome OnEpochEnd(IRunContext run)
     {
+        if (options.EveryEpochs > 0 && run.Progress.Phase.Kind == PhaseKind.Clustering &&
+            (run.Progress.Epoch + 1) % options.EveryEpochs == 0)
+        {
+            Recluster(run);
+            return UpdateOutcome.Continue;
+        }
         if (options.Trainable && run.Progress.Phase.Kind == PhaseKind.Clustering && run.State.Centroids is { } centroids)
         {
             using var scope = torch.NewDisposeScope();
@@ -58,5 +76,35 @@ public sealed class KMeansInitUpdater(KMeansInitUpdater.Options options) : IClus
                 KMeans.AssignNearest(run.FeaturesOfAll(), centroids).to(torch.int32).data<int>().ToArray();
         }
         return UpdateOutcome.Continue;
+    }
+
+    /// <summary>Fresh k-means; cluster j of the new solution takes the old number it shares most samples with.</summary>
+    private void Recluster(IRunContext run)
+    {
+        using var scope = torch.NewDisposeScope();
+        var previous = run.State.HardAssignments;
+        using var result = run.KMeans.Fit(run.FeaturesOfAll(), run.Clusters,
+            new KMeansSettings { Restarts = options.Restarts }, run.Random.Torch);
+        var numbering = previous is null ? Enumerable.Range(0, run.Clusters).ToArray()
+            : MatchNumbering(result.Labels, previous, run.Clusters);
+        var centroids = torch.zeros_like(result.Centroids)
+            .index_copy_(0, torch.tensor(numbering.Select(n => (long)n).ToArray()), result.Centroids);
+        var labels = result.Labels.Select(l => numbering[l]).ToArray();
+        var kept = previous is null ? 0 : labels.Where((l, i) => l == previous[i]).Count();
+        run.State.SetCentroids(centroids, trainable: false);
+        run.State.HardAssignments = labels;
+        run.Log($"[{run.Progress.Phase.Name}] k-means re-clustering: inertia {result.Inertia:G6}, " +
+                $"{100.0 * kept / labels.Length:F1} % of the samples keep their cluster");
+    }
+
+    /// <summary>The old number of each new cluster: the one-to-one matching of most shared samples (Hungarian).</summary>
+    internal static int[] MatchNumbering(int[] fresh, int[] previous, int clusters)
+    {
+        var cost = new double[clusters, clusters];
+        for (var i = 0; i < fresh.Length; i++)
+        {
+            cost[fresh[i], previous[i]] -= 1;
+        }
+        return Metrics.HungarianAlgorithm.Solve(cost);
     }
 }

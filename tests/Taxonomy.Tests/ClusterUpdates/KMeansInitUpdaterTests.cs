@@ -95,4 +95,39 @@ public sealed class KMeansInitUpdaterTests
         Assert.That(end, Has.Length.EqualTo(start.Length));
         Assert.That(start.Zip(end, (a, b) => Math.Abs(a - b)).Max(), Is.GreaterThan(1e-3));
     }
+
+    [Test]
+    public void The_numbering_of_a_new_clustering_follows_the_largest_overlaps_with_the_old()
+    {
+        Assert.That(KMeansInitUpdater.MatchNumbering([0, 0, 1, 1, 2], [2, 2, 0, 0, 1], 3), Is.EqualTo(new[] { 2, 0, 1 }));
+        // New cluster 0 overlaps old 1 by two samples and old 0 by one: it takes 1, and new cluster 1 takes 0.
+        Assert.That(KMeansInitUpdater.MatchNumbering([0, 0, 0, 1], [1, 1, 0, 0], 2), Is.EqualTo(new[] { 1, 0 }));
+    }
+
+    [Test]
+    public void Periodic_reclustering_keeps_the_cluster_numbers_and_moves_the_centroids()
+    {
+        using var run = new FakeRunContext(TwoGroups(), clusters: 2);
+        var updater = new KMeansInitUpdater(new KMeansInitUpdater.Options { Restarts = 2, EveryEpochs = 2 });
+        updater.OnPhaseStart(run);
+        var numbers = run.State.HardAssignments!.ToArray();
+        run.Features = tensor(new float[,] { { 0, 0 }, { 2, 0 }, { 10, 0 }, { 13, 0 } });   // the features drifted
+
+        run.Progress = FakeRunContext.At(PhaseKind.Clustering, iteration: 0);                // end of epoch 1: no change
+        updater.OnEpochEnd(run);
+        Assert.That(Flat(run.State.Centroids!)[2 * numbers[3]], Is.EqualTo(10.5).Within(1e-6));
+
+        run.Progress = FakeRunContext.At(PhaseKind.Clustering, iteration: 10);               // end of epoch 2
+        updater.OnEpochEnd(run);
+        Assert.That(run.State.HardAssignments, Is.EqualTo(numbers), "the same samples keep the same numbers");
+        Assert.That(Flat(run.State.Centroids!)[2 * numbers[3]], Is.EqualTo(11.5).Within(1e-6));
+        Assert.That(run.Messages.Last(), Does.Contain("100.0 % of the samples keep their cluster"));
+    }
+
+    [Test]
+    public void Reclustering_and_trainable_centroids_exclude_each_other()
+    {
+        var options = new KMeansInitUpdater.Options { Trainable = true, EveryEpochs = 1 };
+        Assert.That(options.Validate().Single().Option, Is.EqualTo("everyEpochs"));
+    }
 }
