@@ -48,7 +48,8 @@ public sealed class ManifestDocument
     /// <summary>
     /// "extends": "base.json" (relative to this manifest): this manifest is the base with these fields on top. Sections
     /// merge field by field, except a block section with a different "type", which replaces the base's section whole
-    /// (the base's options belong to the base's block). The base's plugin folders stay relative to the base.
+    /// (the base's options belong to the base's block), and a null value removes the base's field. The base's plugin
+    /// folders stay relative to the base.
     /// </summary>
     private ManifestDocument Extend(string key, IReadOnlyList<string> extending)
     {

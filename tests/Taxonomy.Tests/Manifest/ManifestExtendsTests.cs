@@ -55,6 +55,27 @@ public sealed class ManifestExtendsTests
     }
 
     [Test]
+    public void A_null_field_removes_the_bases_value()
+    {
+        using var temp = new TempFolder();
+        var baseManifest = Manifests.AeKMeans();
+        baseManifest["nonClusteringLoss"] = new JsonObject
+        {
+            ["type"] = "self-augmentation", ["augmentation"] = "vat", ["vat"] = new JsonObject { ["xi"] = 10 },
+        };
+        Write(temp, "base.json", baseManifest);
+        var child = Write(temp, "child.json", new JsonObject
+        {
+            ["extends"] = "base.json",
+            ["nonClusteringLoss"] = new JsonObject { ["type"] = "self-augmentation", ["augmentation"] = "rpt", ["vat"] = null },
+        });
+
+        var section = ManifestDocument.Load(child).Root["nonClusteringLoss"]!;
+
+        Assert.That(section.ToJsonString(), Is.EqualTo("""{"type":"self-augmentation","augmentation":"rpt","vat":null}"""));
+    }
+
+    [Test]
     public void Extends_chains_and_a_cycle_is_reported()
     {
         using var temp = new TempFolder();

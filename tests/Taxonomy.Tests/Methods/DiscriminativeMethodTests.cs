@@ -52,6 +52,15 @@ public sealed class DiscriminativeMethodTests
     }
 
     [Test]
+    public void Imsat_with_image_transforms_clusters_separated_blobs()
+    {
+        // The 8-D blobs read as 1×2×4 images for the transforms; the MLP sees them flat.
+        var result = Run("imsat-transform", [.. s_smallMlp, "schedule.clusteringEpochs=20",
+            "nonClusteringLoss.transform.imageShape=[1, 2, 4]"]);
+        Assert.That(result.Metrics!.Accuracy, Is.GreaterThanOrEqualTo(0.95));
+    }
+
+    [Test]
     public void Rim_clusters_separated_blobs()
     {
         var result = Run("rim", [.. s_small, "schedule.clusteringEpochs=100"]);
