@@ -34,16 +34,7 @@ internal static class AutoencoderOutputs
         torch.nn.Module<torch.Tensor, torch.Tensor> embedding, torch.nn.Module<torch.Tensor, torch.Tensor> decoder)
     {
         var output = new BranchOutput();
-        var h = inputs;
-        var index = 0;
-        foreach (var stage in hiddenStages)
-        {
-            h = stage.call(h);
-            if (required.Contains(Layers.Hidden(++index)))
-            {
-                output.Set(Layers.Hidden(index), h);
-            }
-        }
+        var h = Stages.RunHidden(inputs, required, hiddenStages, output);
         var code = embedding.call(h);
         output.Set(Layers.Embedding, code);
         if (required.Contains(Layers.Reconstruction))

@@ -116,16 +116,7 @@ internal static class ClassifierOutputs
         IEnumerable<torch.nn.Module<torch.Tensor, torch.Tensor>> hiddenStages, torch.nn.Module<torch.Tensor, torch.Tensor> head)
     {
         var output = new BranchOutput();
-        var h = inputs;
-        var index = 0;
-        foreach (var stage in hiddenStages)
-        {
-            h = stage.call(h);
-            if (required.Contains(Layers.Hidden(++index)))
-            {
-                output.Set(Layers.Hidden(index), h);
-            }
-        }
+        var h = Stages.RunHidden(inputs, required, hiddenStages, output);
         h = h.reshape(h.shape[0], -1);
         output.Set(Layers.Embedding, h);
         var logits = head.call(h);

@@ -33,6 +33,26 @@ internal static class Stages
         return layers;
     }
 
+    /// <summary>
+    /// Runs the hidden stages in order, keeping stage i's output as hidden{i} in <paramref name="output"/> when
+    /// required; returns the last stage's output.
+    /// </summary>
+    public static torch.Tensor RunHidden(torch.Tensor inputs, IReadOnlySet<string> required,
+        IEnumerable<Module<torch.Tensor, torch.Tensor>> hiddenStages, Abstractions.Training.BranchOutput output)
+    {
+        var h = inputs;
+        var index = 0;
+        foreach (var stage in hiddenStages)
+        {
+            h = stage.call(h);
+            if (required.Contains(Abstractions.Training.Layers.Hidden(++index)))
+            {
+                output.Set(Abstractions.Training.Layers.Hidden(index), h);
+            }
+        }
+        return h;
+    }
+
     /// <summary>The K-way head of a classifier: linear logits, batch-normalised when asked (DAC's network ends so).</summary>
     public static Module<torch.Tensor, torch.Tensor> Head(long input, int clusters, bool batchNorm) => batchNorm
         ? Sequential(Linear(input, clusters), BatchNorm1d(clusters))

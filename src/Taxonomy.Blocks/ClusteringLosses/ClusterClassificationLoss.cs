@@ -32,8 +32,7 @@ public sealed class ClusterClassificationLoss(ClusterClassificationLoss.Options 
     {
         var hard = step.Run.State.HardAssignments
             ?? throw new InvalidOperationException("cluster-classification: the cluster state has no hard assignments yet.");
-        var rows = step.Batch.Indices.to(torch.int64).data<long>().ToArray();
-        var targets = torch.tensor(Array.ConvertAll(rows, row => (long)hard[row]));
+        var targets = KMeansLoss.BatchClusters(step, hard);
         var logits = step.Outputs[Layers.Logits];
         return options.Balanced
             ? torch.nn.functional.cross_entropy(logits, targets, ClusterWeights(hard, step.Run.Clusters).to(logits.dtype))

@@ -26,9 +26,15 @@ public sealed class KMeansLoss(LossOptions options) : IClusteringLoss
             ?? throw new InvalidOperationException("kmeans loss: the cluster state has no centroids yet.");
         var hard = state.HardAssignments
             ?? throw new InvalidOperationException("kmeans loss: the cluster state has no hard assignments yet.");
-        var rows = step.Batch.Indices.data<long>().ToArray();
-        var assigned = torch.tensor(Array.ConvertAll(rows, row => (long)hard[row]));
+        var assigned = BatchClusters(step, hard);
         var own = centroids.detach().index_select(0, assigned);
         return step.Features.sub(own).square().sum(1).mean().mul(0.5);
+    }
+
+    /// <summary>The hard cluster of each sample of the batch, as an int64 tensor (also the pseudo-labels of CCNN).</summary>
+    internal static torch.Tensor BatchClusters(StepInput step, int[] hard)
+    {
+        var rows = step.Batch.Indices.to(torch.int64).data<long>().ToArray();
+        return torch.tensor(Array.ConvertAll(rows, row => (long)hard[row]));
     }
 }
