@@ -26,6 +26,7 @@ public static class BuiltInBlocks
 
         // Architecture (branches)
         blocks.Add<MlpAutoencoderBranch, MlpAutoencoderBranch.Options>()
+              .Add<MlpVaeBranch, MlpAutoencoderBranch.Options>()
               .Add<ConvAutoencoderBranch, ConvAutoencoderBranch.Options>()
               .Add<MlpClassifierBranch, MlpClassifierBranch.Options>()
               .Add<CnnClassifierBranch, CnnClassifierBranch.Options>();
@@ -46,6 +47,7 @@ public static class BuiltInBlocks
               .Add<ClusterClassificationLoss, ClusterClassificationLoss.Options>()
               .Add<LocalitySparsityLoss, LocalitySparsityLoss.Options>()
               .Add<SoftKMeansLoss, SoftKMeansLoss.Options>()
+              .Add<MixturePriorLoss, LossOptions>()
               .Add<InformationMaximisationLoss, InformationMaximisationLoss.Options>()
               .Add<DacPairwiseLoss, LossOptions>()
               .Add<AgglomerativeTripletLoss, AgglomerativeTripletLoss.Options>();
@@ -63,7 +65,8 @@ public static class BuiltInBlocks
               .Add<DcnAlternatingUpdater, DcnAlternatingUpdater.Options>()
               .Add<DacThresholdsUpdater, DacThresholdsUpdater.Options>()
               .Add<AgglomerativeMergeUpdater, AgglomerativeMergeUpdater.Options>()
-              .Add<KMeansHeadInitUpdater, KMeansHeadInitUpdater.Options>();
+              .Add<KMeansHeadInitUpdater, KMeansHeadInitUpdater.Options>()
+              .Add<MixtureInitUpdater, MixtureInitUpdater.Options>();
 
         // Re-clustering after training
         blocks.Add<KMeansPostClustering, KMeansPostClustering.Options>()

@@ -12,6 +12,8 @@ public sealed class ClusterState(int clusters) : IDisposable
 {
     private torch.Tensor? _centroids;
     private torch.Tensor? _target;
+    private torch.Tensor? _logVariances;
+    private torch.Tensor? _logWeights;
 
     public int Clusters { get; } = clusters;
 
@@ -20,6 +22,19 @@ public sealed class ClusterState(int clusters) : IDisposable
 
     /// <summary>The trainable centroids, when an updater chose joint updates; the trainer optimises them.</summary>
     public Parameter? TrainableCentroids => _centroids as Parameter;
+
+    /// <summary>
+    /// Log-variances [k, d] of a diagonal Gaussian mixture over the features whose means are the <see cref="Centroids"/>
+    /// (VaDE's prior p(z|c)), or null. Set with <see cref="SetMixture"/>.
+    /// </summary>
+    public torch.Tensor? MixtureLogVariances => _logVariances;
+
+    /// <summary>Unnormalised log-weights [k] of that mixture: π = softmax(log-weights), or null.</summary>
+    public torch.Tensor? MixtureLogWeights => _logWeights;
+
+    /// <summary>Every part of the state the optimiser moves: trainable centroids and mixture parameters.</summary>
+    public IEnumerable<Parameter> TrainableParameters =>
+        new[] { _centroids, _logVariances, _logWeights }.OfType<Parameter>();
 
     /// <summary>Hard assignment of every sample of the data set (index = sample), or null.</summary>
     public int[]? HardAssignments { get; set; }
@@ -38,11 +53,30 @@ public sealed class ClusterState(int clusters) : IDisposable
     public Dictionary<string, object> Items { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Sets the centroids (copied); trainable ones become a parameter that the optimiser moves.</summary>
-    public void SetCentroids(torch.Tensor centroids, bool trainable)
+    public void SetCentroids(torch.Tensor centroids, bool trainable) => Replace(ref _centroids, Copy(centroids, trainable));
+
+    /// <summary>
+    /// Sets a diagonal Gaussian mixture (copied): means [k, d] become the centroids, with log-variances [k, d] and
+    /// log-weights [k]; trainable ones become parameters the optimiser moves (VaDE trains the prior by gradient).
+    /// </summary>
+    public void SetMixture(torch.Tensor means, torch.Tensor logVariances, torch.Tensor logWeights, bool trainable)
     {
-        var copy = centroids.detach().clone();
-        torch.Tensor next = trainable ? new Parameter(copy, requires_grad: true) : copy;
-        Replace(ref _centroids, next);
+        if (logVariances.shape.Length != 2 || !logVariances.shape.SequenceEqual(means.shape) ||
+            logWeights.shape.Length != 1 || logWeights.shape[0] != means.shape[0])
+        {
+            throw new ArgumentException(
+                $"a mixture needs means [k, d], log-variances [k, d] and log-weights [k]; got [{string.Join(", ", means.shape)}], " +
+                $"[{string.Join(", ", logVariances.shape)}] and [{string.Join(", ", logWeights.shape)}]");
+        }
+        SetCentroids(means, trainable);
+        Replace(ref _logVariances, Copy(logVariances, trainable));
+        Replace(ref _logWeights, Copy(logWeights, trainable));
+    }
+
+    private static torch.Tensor Copy(torch.Tensor value, bool trainable)
+    {
+        var copy = value.detach().clone();
+        return trainable ? new Parameter(copy, requires_grad: true) : copy;
     }
 
     private static void Replace(ref torch.Tensor? field, torch.Tensor? value)
@@ -60,7 +94,11 @@ public sealed class ClusterState(int clusters) : IDisposable
     {
         _centroids?.Dispose();
         _target?.Dispose();
+        _logVariances?.Dispose();
+        _logWeights?.Dispose();
         _centroids = null;
         _target = null;
+        _logVariances = null;
+        _logWeights = null;
     }
 }

@@ -9,4 +9,7 @@ public enum ClusterStateParts
     HardAssignments = 2,
     TargetDistribution = 4,
     PairThresholds = 8,
+
+    /// <summary>Log-variances and log-weights of a Gaussian mixture whose means are the centroids (VaDE).</summary>
+    Mixture = 16,
 }

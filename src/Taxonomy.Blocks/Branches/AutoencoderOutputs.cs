@@ -28,15 +28,29 @@ internal static class AutoencoderOutputs
     /// <summary>
     /// Runs the hidden stages in order, keeping stage i's output as hidden{i} when required, then the embedding of the
     /// last one, and the decoder's reconstruction of the embedding when required.
+    /// With a <paramref name="logVarianceHead"/> the encoder is variational: the embedding is the mean μ of q(z|x), the
+    /// head gives log σ², and when the sample is required while training, z = μ + σ·ε is drawn and decoded instead of
+    /// μ (so the same network pre-trains as a plain autoencoder, and evaluates deterministically).
     /// </summary>
     public static BranchOutput Run(torch.Tensor inputs, IReadOnlySet<string> required,
         IEnumerable<torch.nn.Module<torch.Tensor, torch.Tensor>> hiddenStages,
-        torch.nn.Module<torch.Tensor, torch.Tensor> embedding, torch.nn.Module<torch.Tensor, torch.Tensor> decoder)
+        torch.nn.Module<torch.Tensor, torch.Tensor> embedding, torch.nn.Module<torch.Tensor, torch.Tensor> decoder,
+        torch.nn.Module<torch.Tensor, torch.Tensor>? logVarianceHead = null, bool training = false)
     {
         var output = new BranchOutput();
         var h = Stages.RunHidden(inputs, required, hiddenStages, output);
         var code = embedding.call(h);
         output.Set(Layers.Embedding, code);
+        if (logVarianceHead is not null)
+        {
+            var logVariance = logVarianceHead.call(h);
+            output.Set(Layers.LogVariance, logVariance);
+            if (required.Contains(Layers.Sample))
+            {
+                code = training ? code + (logVariance * 0.5).exp() * torch.randn_like(code) : code;
+                output.Set(Layers.Sample, code);
+            }
+        }
         if (required.Contains(Layers.Reconstruction))
         {
             output.Set(Layers.Reconstruction, decoder.call(code));

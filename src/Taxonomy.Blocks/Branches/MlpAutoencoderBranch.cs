@@ -14,7 +14,7 @@ namespace Taxonomy.Blocks.Branches;
 /// Outputs: embedding, reconstruction, and hidden1…hiddenN-1 for the encoder's hidden layers.
 /// </summary>
 [Block("mlp-autoencoder", Summary = "Fully connected autoencoder; linear embedding and output, mirrored decoder.")]
-public sealed class MlpAutoencoderBranch(MlpAutoencoderBranch.Options options) : IBranch
+public class MlpAutoencoderBranch(MlpAutoencoderBranch.Options options) : IBranch
 {
     public sealed class Options : AutoencoderBranchOptions
     {
@@ -48,7 +48,10 @@ public sealed class MlpAutoencoderBranch(MlpAutoencoderBranch.Options options) :
 
     private AutoencoderNetwork? _network;
 
-    public IReadOnlySet<string> Outputs { get; } = AutoencoderOutputs.Names(hiddenLayers: options.Dims!.Count - 1);
+    public virtual IReadOnlySet<string> Outputs { get; } = AutoencoderOutputs.Names(hiddenLayers: options.Dims!.Count - 1);
+
+    /// <summary>A variational encoder: a log σ² head beside the embedding (μ), and decoding from a sample z (VAE).</summary>
+    private protected virtual bool Variational => false;
 
     public torch.nn.Module Module => Network;
 
@@ -60,25 +63,30 @@ public sealed class MlpAutoencoderBranch(MlpAutoencoderBranch.Options options) :
         if (sampleShape.Length != 1)
         {
             throw new ArgumentException(
-                $"branch 'mlp-autoencoder' needs flat samples but the data has shape [{string.Join(", ", sampleShape)}]; " +
+                $"branch '{(Variational ? "mlp-vae" : "mlp-autoencoder")}' needs flat samples but the data has shape [{string.Join(", ", sampleShape)}]; " +
                 "add the 'flatten' preprocessor");
         }
-        _network = new AutoencoderNetwork((int)sampleShape[0], options);
+        _network = new AutoencoderNetwork((int)sampleShape[0], options, Variational);
     }
 
     public BranchOutput Forward(torch.Tensor inputs, IReadOnlySet<string> required) =>
         Network.Run(inputs, required);
 
-    public void Dispose() => _network?.Dispose();
+    public void Dispose()
+    {
+        _network?.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     /// <summary>The TorchSharp module: encoder stages kept apart so hidden layers can be read out.</summary>
     private sealed class AutoencoderNetwork : torch.nn.Module
     {
         private readonly ModuleList<Module<torch.Tensor, torch.Tensor>> _encoder = new();
         private readonly Sequential _decoder;
+        private readonly Linear? _logVariance;
         private readonly double _inputDropout;
 
-        public AutoencoderNetwork(int inputSize, Options options) : base(nameof(AutoencoderNetwork))
+        public AutoencoderNetwork(int inputSize, Options options, bool variational) : base(nameof(AutoencoderNetwork))
         {
             _inputDropout = options.InputDropout;
             var sizes = new List<int> { inputSize };
@@ -94,6 +102,10 @@ public sealed class MlpAutoencoderBranch(MlpAutoencoderBranch.Options options) :
                 decoderStages.Add(Stage(sizes[i], sizes[i - 1], i == 1, options));
             }
             _decoder = Sequential(decoderStages);
+            if (variational)
+            {
+                _logVariance = Linear(sizes[^2], sizes[^1]);
+            }
             RegisterComponents();
         }
 
@@ -101,7 +113,7 @@ public sealed class MlpAutoencoderBranch(MlpAutoencoderBranch.Options options) :
         /// The input masking is functional (no module), so weights saved with or without it load into either.
         public BranchOutput Run(torch.Tensor inputs, IReadOnlySet<string> required) =>
             AutoencoderOutputs.Run(AutoencoderOutputs.Corrupt(inputs, _inputDropout, training), required,
-                _encoder.Take(_encoder.Count - 1), _encoder[^1], _decoder);
+                _encoder.Take(_encoder.Count - 1), _encoder[^1], _decoder, _logVariance, training);
 
         /// <summary>Linear, then (unless it is the embedding or output layer) batch norm, activation, dropout.</summary>
         private static Module<torch.Tensor, torch.Tensor> Stage(int input, int output, bool linearOnly, Options options)

@@ -25,14 +25,16 @@ internal static class NearestNeighbours
         const long chunk = 1024;
         for (long start = 0; start < n; start += chunk)
         {
+            // Each chunk's [1024, n] float64 temporaries (0.6 GB at n = 70,000) are freed before the next one.
+            using var chunkScope = torch.NewDisposeScope();
             var length = Math.Min(chunk, n - start);
             var rows = x.narrow(0, start, length);
             var d2 = (squared.narrow(0, start, length).unsqueeze(1) + squared.unsqueeze(0) - 2 * rows.matmul(x.t())).clamp_min(0);
             // Exclude each row's own sample (rather than dropping the nearest, which a duplicate may be).
             d2.diagonal(offset: start).fill_(double.PositiveInfinity);
             var (values, where) = d2.topk(k, dim: 1, largest: false, sorted: true);
-            distances.Add(values.sqrt());
-            indices.Add(where);
+            distances.Add(values.sqrt().MoveToOuterDisposeScope());
+            indices.Add(where.MoveToOuterDisposeScope());
         }
         return (torch.cat(distances, 0).MoveToOuterDisposeScope(), torch.cat(indices, 0).MoveToOuterDisposeScope());
     }

@@ -31,6 +31,9 @@ public sealed class EmbeddingFeatureSelector(EmbeddingFeatureSelector.Options op
 
     public IReadOnlyList<string> RequiredLayers { get; } = [Layers.Embedding];
 
+    /// <summary>True when the features are the embedding itself, not L2-normalised (losses on q(z|x) need μ as it is).</summary>
+    public bool IsRaw => !options.Normalize;
+
     public torch.Tensor Select(BranchOutput outputs) =>
         FeatureNormalization.Finish(outputs[Layers.Embedding], options.Normalize, options.Radius);
 }

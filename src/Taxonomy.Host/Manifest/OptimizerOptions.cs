@@ -30,6 +30,14 @@ public class OptimizerSettings
     [Range(0.0, 1.0)]
     public double? WeightDecay { get; set; }
 
+    [Description("Learning-rate decay: the rate is multiplied by this factor every decayEvery epochs of a phase (VaDE: 0.9 every 10).")]
+    [Range(0.0, 1.0)]
+    public double? Decay { get; set; }
+
+    [Description("Epochs between two learning-rate decays; 0 = a constant rate.")]
+    [Range(0, 1_000_000)]
+    public int? DecayEvery { get; set; }
+
     [Description("Mini-batch size.")]
     [Range(1, 1_000_000)]
     public int? BatchSize { get; set; }
@@ -54,14 +62,27 @@ public sealed class OptimizerOptions : OptimizerSettings
             o.Momentum ?? Momentum ?? 0.9,
             o.Nesterov ?? Nesterov ?? false,
             o.WeightDecay ?? WeightDecay ?? 0.0,
-            o.BatchSize ?? BatchSize ?? 256);
+            o.BatchSize ?? BatchSize ?? 256)
+        {
+            Decay = o.Decay ?? Decay ?? 1.0,
+            DecayEvery = o.DecayEvery ?? DecayEvery ?? 0,
+        };
     }
 }
 
 public sealed record EffectiveOptimizer(
     OptimizerKind Type, double LearningRate, double Momentum, bool Nesterov, double WeightDecay, int BatchSize)
 {
-    public override string ToString() => Type == OptimizerKind.Adam
+    public double Decay { get; init; } = 1.0;
+
+    public int DecayEvery { get; init; }
+
+    /// <summary>True when the learning rate changes during a phase.</summary>
+    public bool Decays => DecayEvery > 0 && Decay != 1.0;
+
+    // Also the pre-training cache's key: a constant rate writes nothing new, so older keys hold.
+    public override string ToString() => (Type == OptimizerKind.Adam
         ? $"adam lr {LearningRate:g4} batch {BatchSize}"
-        : $"sgd lr {LearningRate:g4} momentum {Momentum}{(Nesterov ? " nesterov" : "")} batch {BatchSize}";
+        : $"sgd lr {LearningRate:g4} momentum {Momentum}{(Nesterov ? " nesterov" : "")} batch {BatchSize}") +
+        (Decays ? $" decay {Decay:g4} every {DecayEvery} epochs" : "");
 }

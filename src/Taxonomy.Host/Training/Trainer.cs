@@ -71,6 +71,9 @@ public sealed class Trainer(Pipeline pipeline, RunContext run, RunSettings setti
         var clock = Stopwatch.StartNew();
         pipeline.ClusterUpdater.OnPhaseStart(run);
         using var optimizer = OptimizerFactory.Create(optimizerSettings, TrainableParameters());
+        var decay = optimizerSettings.Decays
+            ? torch.optim.lr_scheduler.StepLR(optimizer, optimizerSettings.DecayEvery, optimizerSettings.Decay)
+            : null;
         pipeline.Branch.Module.train();
 
         long iteration = 0;
@@ -96,6 +99,7 @@ public sealed class Trainer(Pipeline pipeline, RunContext run, RunSettings setti
             epochsRun++;
             run.Progress = Progress(phase, phaseIndex, epoch, batches, iteration);
             stopped |= pipeline.ClusterUpdater.OnEpochEnd(run) == UpdateOutcome.StopPhase;
+            decay?.step();
             LogEpoch(phase, epoch, sums, epochClock.Elapsed.TotalSeconds);
             _peakWorkingSet = Math.Max(_peakWorkingSet, Environment.WorkingSet);
         }
@@ -196,11 +200,8 @@ public sealed class Trainer(Pipeline pipeline, RunContext run, RunSettings setti
 
     private IEnumerable<Parameter> TrainableParameters()
     {
-        var parameters = pipeline.Branch.Module.parameters().Concat(pipeline.ClusteringLoss.Parameters);
-        if (run.State.TrainableCentroids is { } centroids)
-        {
-            parameters = parameters.Append(centroids);
-        }
+        var parameters = pipeline.Branch.Module.parameters().Concat(pipeline.ClusteringLoss.Parameters)
+            .Concat(run.State.TrainableParameters);
         return parameters.Where(p => p.requires_grad).ToList();
     }
 

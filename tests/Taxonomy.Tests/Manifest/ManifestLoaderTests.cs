@@ -52,7 +52,7 @@ public sealed class ManifestLoaderTests
         var manifest = Manifests.AeKMeans();
         manifest["branch"] = new JsonObject { ["type"] = "mlp-autoencodr" };
         Assert.That(Manifests.LoadError(manifest), Is.EqualTo(
-            $"{Manifests.File}: branch.type: unknown branch 'mlp-autoencodr'. Valid choices: cnn-classifier, conv-autoencoder, encoder-only, mlp-autoencoder, mlp-classifier."));
+            $"{Manifests.File}: branch.type: unknown branch 'mlp-autoencodr'. Valid choices: cnn-classifier, conv-autoencoder, encoder-only, mlp-autoencoder, mlp-classifier, mlp-vae."));
     }
 
     [Test]

@@ -57,6 +57,7 @@ public sealed class MethodTests
     [TestCase("idec", "clusterUpdater.everyIterations=14")]
     [TestCase("dcn")]
     [TestCase("dkm")]
+    [TestCase("vade")]
     public void The_method_clusters_separated_blobs(string method, params string[] overrides)
     {
         var result = Run(method, overrides);
@@ -96,6 +97,7 @@ public sealed class MethodTests
     [TestCase("dec", "clusteringLoss.target=batch", "clusterUpdater={\"type\": \"kmeans-init\", \"trainable\": true}")]
     [TestCase("dcn")]
     [TestCase("dkm")]
+    [TestCase("vade")]
     public void A_method_leaves_no_tensors_behind_however_long_it_clusters(string method, params string[] overrides)
     {
         long TensorsLeftAfter(int epochs)

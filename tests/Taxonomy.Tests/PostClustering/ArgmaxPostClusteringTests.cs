@@ -53,6 +53,6 @@ public sealed class ArgmaxPostClusteringTests
         var manifest = Manifests.AeKMeans();
         manifest["postClustering"] = new JsonObject { ["type"] = "argmax", ["of"] = "softmax" };
         Assert.That(Manifests.LoadError(manifest), Is.EqualTo(
-            $"{Manifests.File}: postClustering.of: 'softmax' is not one of: student-t, nearest-centroid, probabilities"));
+            $"{Manifests.File}: postClustering.of: 'softmax' is not one of: student-t, nearest-centroid, probabilities, mixture"));
     }
 }

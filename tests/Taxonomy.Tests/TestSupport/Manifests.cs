@@ -43,10 +43,18 @@ public static class Manifests
     /// The message of the <see cref="ManifestException"/> composing this manifest's blocks throws (the checks
     /// `taxonomy validate` runs), or null when they fit together.
     /// </summary>
-    public static string? ComposeError(JsonObject manifest)
+    public static string? ComposeError(JsonObject manifest) =>
+        ComposeError(services => services.Loader.Load(ManifestDocument.Parse(manifest.ToJsonString(), File)));
+
+    /// <summary>As <see cref="ComposeError(JsonObject)"/> for a shipped manifest of manifests/ with overrides.</summary>
+    public static string? ComposeError(string shipped, params string[] overrides) =>
+        ComposeError(services => services.Loader.Load(
+            Path.Combine(TestPaths.RepositoryRoot, "manifests", shipped + ".json"), overrides));
+
+    private static string? ComposeError(Func<ServiceProviderHolder, MethodDefinition> load)
     {
         using var services = Services();
-        var method = services.Loader.Load(ManifestDocument.Parse(manifest.ToJsonString(), File));
+        var method = load(services);
         try
         {
             using var pipeline = Pipeline.Compose(method, services.Provider);
