@@ -70,6 +70,7 @@ public static class BuiltInBlocks
 
         // Re-clustering after training
         blocks.Add<KMeansPostClustering, KMeansPostClustering.Options>()
-              .Add<ArgmaxPostClustering, ArgmaxPostClustering.Options>();
+              .Add<ArgmaxPostClustering, ArgmaxPostClustering.Options>()
+              .Add<AgglomerativePostClustering, AgglomerativePostClustering.Options>();
     }
 }
