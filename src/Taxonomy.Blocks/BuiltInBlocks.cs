@@ -38,7 +38,8 @@ public static class BuiltInBlocks
         // Non-clustering losses
         blocks.Add<ReconstructionLoss, ReconstructionLoss.Options>()
               .Add<NoNonClusteringLoss, BlockOptions>()
-              .Add<SelfAugmentationLoss, SelfAugmentationLoss.Options>();
+              .Add<SelfAugmentationLoss, SelfAugmentationLoss.Options>()
+              .Add<RotationPredictionLoss, RotationPredictionLoss.Options>();
 
         // Clustering losses
         blocks.Add<NoClusteringLoss, BlockOptions>()

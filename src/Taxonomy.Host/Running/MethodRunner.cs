@@ -49,6 +49,14 @@ public sealed class MethodRunner(IServiceProvider services, TextWriter log)
         {
             throw new ManifestException($"{method.File}: {method[BlockRole.Branch].Describe()}: {e.Message}", e);
         }
+        try
+        {
+            pipeline.NonClusteringLoss.Build(pipeline.Branch, data.SampleShape);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ManifestException($"{method.File}: {method[BlockRole.NonClusteringLoss].Describe()}: {e.Message}", e);
+        }
 
         using var run = new RunContext(data, pipeline.Branch, pipeline.FeatureSelector, random,
             scope.ServiceProvider.GetRequiredService<IKMeans>(), clusters, log);

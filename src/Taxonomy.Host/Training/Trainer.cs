@@ -200,8 +200,8 @@ public sealed class Trainer(Pipeline pipeline, RunContext run, RunSettings setti
 
     private IEnumerable<Parameter> TrainableParameters()
     {
-        var parameters = pipeline.Branch.Module.parameters().Concat(pipeline.ClusteringLoss.Parameters)
-            .Concat(run.State.TrainableParameters);
+        var parameters = pipeline.Branch.Module.parameters().Concat(pipeline.NonClusteringLoss.Parameters)
+            .Concat(pipeline.ClusteringLoss.Parameters).Concat(run.State.TrainableParameters);
         return parameters.Where(p => p.requires_grad).ToList();
     }
 

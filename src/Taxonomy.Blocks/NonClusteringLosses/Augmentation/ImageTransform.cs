@@ -87,30 +87,7 @@ internal sealed class ImageTransform(ImageTransformOptions options) : IAugmentat
             align_corners: false).MoveToOuterDisposeScope();
     }
 
-    private torch.Tensor AsImages(torch.Tensor x)
-    {
-        if (x.dim() == 4)
-        {
-            return x;
-        }
-        var features = x.shape[1..].Aggregate(1L, (a, b) => a * b);
-        if (options.ImageShape is { } shape)
-        {
-            if (shape[0] * shape[1] * shape[2] != features)
-            {
-                throw new ArgumentException(
-                    $"self-augmentation (transform): transform.imageShape [{string.Join(", ", shape)}] holds " +
-                    $"{shape[0] * shape[1] * shape[2]} values but each sample has {features}");
-            }
-            return x.reshape(x.shape[0], shape[0], shape[1], shape[2]);
-        }
-        var side = (long)Math.Round(Math.Sqrt(features));
-        if (x.dim() != 2 || side * side != features)
-        {
-            throw new ArgumentException(
-                $"self-augmentation (transform): samples of shape [{string.Join(", ", x.shape[1..])}] are not images; " +
-                "keep them as [channels, height, width] (no 'flatten') or set transform.imageShape");
-        }
-        return x.reshape(x.shape[0], 1, side, side);
-    }
+    private torch.Tensor AsImages(torch.Tensor x) => x.dim() == 4
+        ? x
+        : x.reshape([x.shape[0], .. ImageShape.Of(x.shape[1..], options.ImageShape, "self-augmentation (transform)", "transform.imageShape")]);
 }
