@@ -33,7 +33,7 @@ public sealed class DcnAlternatingUpdater(DcnAlternatingUpdater.Options options)
     }
 
     private readonly KMeansInitUpdater _initialization =
-        new(new KMeansInitUpdater.Options { Restarts = options.Restarts, Trainable = false });
+        new(new KMeansInitUpdater.Options { Restarts = options.Restarts, Initialisation = options.Initialisation, Trainable = false });
 
     private double[] _counts = [];
 

@@ -8,12 +8,38 @@ using Taxonomy.Blocks.Clustering;
 
 namespace Taxonomy.Blocks.ClusterUpdates;
 
-/// <summary>Options of every updater that starts its clustering phase with k-means on the embedded data.</summary>
+/// <summary>How an updater finds the first clusters of a clustering phase.</summary>
+public enum InitialClustering
+{
+    /// <summary>k-means++ with restarts, the lowest inertia kept (DEC, IDEC, DCN, DKM, VaDE).</summary>
+    KMeans,
+
+    /// <summary>Ward agglomerative clustering (over k-means micro-clusters above 5,000 samples); centroids are the means.</summary>
+    Ward,
+}
+
+/// <summary>Options of every updater that starts its clustering phase by clustering the embedded data.</summary>
 public class KMeansInitOptions : BlockOptions
 {
     [Description("k-means++ restarts on the clustering features of all data at the start of each clustering phase; the lowest inertia wins (DEC, IDEC: 20).")]
     [Range(1, 1000)]
     public int Restarts { get; set; } = 20;
+
+    [Description("How the first clusters are found: kmeans (the methods' recipe) or ward (Ward agglomerative clustering, over 2,000 k-means micro-clusters above 5,000 samples; the centroids are the clusters' means).")]
+    public InitialClustering Initialisation { get; set; } = InitialClustering.KMeans;
+
+    /// <summary>The first clusters of the features [n, d]: centroids [k, d] (in this scope), labels, and how, for the log.</summary>
+    internal (torch.Tensor Centroids, int[] Labels, string How) InitialClusters(IRunContext run, torch.Tensor features)
+    {
+        if (Initialisation == InitialClustering.KMeans)
+        {
+            using var result = run.KMeans.Fit(features, run.Clusters, new KMeansSettings { Restarts = Restarts }, run.Random.Torch);
+            return (result.Centroids.clone(), result.Labels, $"k-means: {Restarts} restarts, inertia {result.Inertia:G6}");
+        }
+        var (labels, how) = Agglomerative.ClusterFeatures(features, run.Clusters, Linkage.Ward, exactUpTo: 5000,
+            microClusters: 2000, run.KMeans, run.Random.Torch);
+        return (Agglomerative.Means(features, labels, run.Clusters), labels, how);
+    }
 }
 
 /// <summary>
@@ -53,12 +79,10 @@ public sealed class KMeansInitUpdater(KMeansInitUpdater.Options options) : IClus
             return;
         }
         using var scope = torch.NewDisposeScope();
-        var settings = new KMeansSettings { Restarts = options.Restarts };
-        using var result = run.KMeans.Fit(run.FeaturesOfAll(), run.Clusters, settings, run.Random.Torch);
-        run.State.SetCentroids(result.Centroids, options.Trainable);
-        run.State.HardAssignments = result.Labels;
-        run.Log($"[{run.Progress.Phase.Name}] k-means initialisation: {options.Restarts} restarts, inertia {result.Inertia:G6}, " +
-                $"{(options.Trainable ? "trainable" : "fixed")} centroids");
+        var (centroids, labels, how) = options.InitialClusters(run, run.FeaturesOfAll());
+        run.State.SetCentroids(centroids, options.Trainable);
+        run.State.HardAssignments = labels;
+        run.Log($"[{run.Progress.Phase.Name}] initialisation by {how}, {(options.Trainable ? "trainable" : "fixed")} centroids");
     }
 
     public UpdateOutcome OnEpochEnd(IRunContext run)

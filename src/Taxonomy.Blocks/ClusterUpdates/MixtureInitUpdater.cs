@@ -9,7 +9,7 @@ namespace Taxonomy.Blocks.ClusterUpdates;
 
 /// <summary>
 /// A diagonal Gaussian mixture over the embedded data at the start of each clustering phase, trained jointly with the
-/// network afterwards (VaDE's prior p(c)·p(z|c)). The mixture is k-means's clusters as Gaussians: means the centroids,
+/// network afterwards (VaDE's prior p(c)·p(z|c)). The mixture is k-means's (or Ward's) clusters as Gaussians: means the centroids,
 /// variances each cluster's per-dimension variance, weights the cluster fractions (scikit-learn's initialisation of
 /// the GaussianMixture fit VaDE runs; its EM iterations are not run: the ELBO training moves the mixture from there).
 /// The hard assignments follow the most responsible component over all data at the end of every epoch.
@@ -37,13 +37,12 @@ public sealed class MixtureInitUpdater(MixtureInitUpdater.Options options) : ICl
         }
         using var scope = torch.NewDisposeScope();
         var features = run.FeaturesOfAll();
-        var settings = new KMeansSettings { Restarts = options.Restarts };
-        using var result = run.KMeans.Fit(features, run.Clusters, settings, run.Random.Torch);
-        var (means, logVariances, logWeights) = FromClusters(features, result.Labels, run.Clusters);
+        var (_, labels, how) = options.InitialClusters(run, features);
+        var (means, logVariances, logWeights) = FromClusters(features, labels, run.Clusters);
         run.State.SetMixture(means, logVariances, logWeights, options.Trainable);
-        run.State.HardAssignments = result.Labels;
-        run.Log($"[{run.Progress.Phase.Name}] mixture initialisation from k-means ({options.Restarts} restarts, inertia " +
-                $"{result.Inertia:G6}): weights {string.Join(" ", logWeights.exp().data<float>().ToArray().Select(w => w.ToString("F3")))}, " +
+        run.State.HardAssignments = labels;
+        run.Log($"[{run.Progress.Phase.Name}] mixture initialisation from {how}: weights " +
+                $"{string.Join(" ", logWeights.exp().data<float>().ToArray().Select(w => w.ToString("F3")))}, " +
                 $"{(options.Trainable ? "trainable" : "fixed")}");
     }
 
@@ -71,7 +70,7 @@ public sealed class MixtureInitUpdater(MixtureInitUpdater.Options options) : ICl
         var members = torch.nn.functional.one_hot(torch.tensor(labels, torch.int64), clusters).to(torch.float64);  // [n, k]
         var counts = members.sum([0]);   // not sum(0): a literal 0 binds to the dtype overload
         var sizes = counts.clamp_min(1).unsqueeze(1);
-        var means = members.t().mm(x) / sizes;
+        var means = Agglomerative.Means(x, labels, clusters);
         var centred = x - means.index_select(0, torch.tensor(labels, torch.int64));
         var variances = (members.t().mm(centred.square()) / sizes).clamp_min(MinVariance);
         var weights = counts.clamp_min(1) / counts.clamp_min(1).sum();

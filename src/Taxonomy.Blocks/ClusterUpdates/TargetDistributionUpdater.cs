@@ -59,7 +59,7 @@ public sealed class TargetDistributionUpdater(TargetDistributionUpdater.Options 
     }
 
     private readonly KMeansInitUpdater _initialization =
-        new(new KMeansInitUpdater.Options { Restarts = options.Restarts, Trainable = options.Trainable });
+        new(new KMeansInitUpdater.Options { Restarts = options.Restarts, Initialisation = options.Initialisation, Trainable = options.Trainable });
 
     /// <summary>Hard assignments at the previous refresh of this phase, or null before the first.</summary>
     private int[]? _previous;

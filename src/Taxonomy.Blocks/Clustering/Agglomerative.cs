@@ -1,3 +1,6 @@
+using TorchSharp;
+using Taxonomy.Abstractions.Training;
+
 namespace Taxonomy.Blocks.Clustering;
 
 /// <summary>How the dissimilarity of a merged cluster to the others is computed (the Lance–Williams update).</summary>
@@ -38,6 +41,54 @@ internal static class Agglomerative
         var distances = Dissimilarities(points, weights, linkage);
         var merges = NearestNeighbourChain(distances, (double[])weights.Clone(), linkage);
         return Cut(merges, m, clusters);
+    }
+
+    /// <summary>
+    /// Agglomerative clustering of feature rows [n, d] into k clusters: exact up to <paramref name="exactUpTo"/> rows,
+    /// else over <paramref name="microClusters"/> k-means micro-clusters weighted by their sizes (each row takes its
+    /// micro-cluster's cluster). Returns the labels and, for the log, how the hierarchy was built.
+    /// </summary>
+    public static (int[] Labels, string How) ClusterFeatures(torch.Tensor features, int clusters, Linkage linkage,
+        int exactUpTo, int microClusters, IKMeans kmeans, torch.Generator generator)
+    {
+        using var scope = torch.NewDisposeScope();
+        var x = features.to(torch.float64);
+        var n = (int)x.shape[0];
+        if (n <= exactUpTo)
+        {
+            return (Cluster(Rows(x), Enumerable.Repeat(1.0, n).ToArray(), clusters, linkage), $"{linkage} linkage over {n} samples");
+        }
+        var micro = Math.Max(microClusters, clusters);
+        using var summary = kmeans.Fit(features.to(torch.float32), micro, new KMeansSettings { Restarts = 1 }, generator);
+        var sizes = new double[micro];
+        foreach (var label in summary.Labels)
+        {
+            sizes[label]++;
+        }
+        var used = Enumerable.Range(0, micro).Where(c => sizes[c] > 0).ToArray();   // k-means may leave a micro-cluster empty
+        var centroids = Rows(summary.Centroids.to(torch.float64));
+        var groups = Cluster(used.Select(c => centroids[c]).ToArray(), used.Select(c => sizes[c]).ToArray(), clusters, linkage);
+        var groupOf = new int[micro];
+        for (var i = 0; i < used.Length; i++)
+        {
+            groupOf[used[i]] = groups[i];
+        }
+        return (summary.Labels.Select(label => groupOf[label]).ToArray(),
+            $"{linkage} linkage over {used.Length} k-means micro-clusters of the {n} samples");
+    }
+
+    /// <summary>The mean [k, d] of the rows of each cluster (an empty cluster's is 0), in the features' dtype.</summary>
+    public static torch.Tensor Means(torch.Tensor features, int[] labels, int clusters)
+    {
+        var members = torch.nn.functional.one_hot(torch.tensor(labels, torch.int64), clusters).to(features.dtype);  // [n, k]
+        return members.t().mm(features) / members.sum([0]).clamp_min(1).unsqueeze(1);
+    }
+
+    private static double[][] Rows(torch.Tensor matrix)
+    {
+        var (rows, columns) = ((int)matrix.shape[0], (int)matrix.shape[1]);
+        var flat = matrix.contiguous().data<double>().ToArray();
+        return Enumerable.Range(0, rows).Select(r => flat.AsSpan(r * columns, columns).ToArray()).ToArray();
     }
 
     private static double[][] Dissimilarities(double[][] points, double[] weights, Linkage linkage)

@@ -43,36 +43,9 @@ public sealed class AgglomerativePostClustering(AgglomerativePostClustering.Opti
     public int[] Assign(IRunContext run)
     {
         using var scope = torch.NewDisposeScope();
-        var features = run.FeaturesOfAll().to(torch.float64);
-        var n = (int)features.shape[0];
-        if (n <= options.ExactUpTo)
-        {
-            return Agglomerative.Cluster(Rows(features), Enumerable.Repeat(1.0, n).ToArray(), run.Clusters, options.Linkage);
-        }
-        var micro = Math.Max(options.MicroClusters, run.Clusters);
-        using var summary = run.KMeans.Fit(features.to(torch.float32), micro, new KMeansSettings { Restarts = 1 }, run.Random.Torch);
-        var sizes = new double[micro];
-        foreach (var label in summary.Labels)
-        {
-            sizes[label]++;
-        }
-        var used = Enumerable.Range(0, micro).Where(c => sizes[c] > 0).ToArray();   // k-means may leave a micro-cluster empty
-        var centroids = Rows(summary.Centroids.to(torch.float64));
-        var groups = Agglomerative.Cluster(used.Select(c => centroids[c]).ToArray(), used.Select(c => sizes[c]).ToArray(),
-            run.Clusters, options.Linkage);
-        var groupOf = new int[micro];
-        for (var i = 0; i < used.Length; i++)
-        {
-            groupOf[used[i]] = groups[i];
-        }
-        run.Log($"agglomerative: {n} samples summarised by {used.Length} k-means micro-clusters, {options.Linkage} linkage over those");
-        return summary.Labels.Select(label => groupOf[label]).ToArray();
-    }
-
-    private static double[][] Rows(torch.Tensor matrix)
-    {
-        var (rows, columns) = ((int)matrix.shape[0], (int)matrix.shape[1]);
-        var flat = matrix.contiguous().data<double>().ToArray();
-        return Enumerable.Range(0, rows).Select(r => flat.AsSpan(r * columns, columns).ToArray()).ToArray();
+        var (labels, how) = Agglomerative.ClusterFeatures(run.FeaturesOfAll(), run.Clusters, options.Linkage,
+            options.ExactUpTo, options.MicroClusters, run.KMeans, run.Random.Torch);
+        run.Log($"agglomerative: {how}");
+        return labels;
     }
 }

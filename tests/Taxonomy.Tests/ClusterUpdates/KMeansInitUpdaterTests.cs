@@ -33,6 +33,20 @@ public sealed class KMeansInitUpdaterTests
     }
 
     [Test]
+    public void Ward_initialisation_takes_the_agglomerative_clusters_and_their_means()
+    {
+        // A chain 0, 1, 2, 3 and a far point 9 (1-D): Ward's 2 clusters are the chain and the point, as k-means's.
+        using var run = new FakeRunContext(tensor(new float[,] { { 0 }, { 1 }, { 2 }, { 3 }, { 9 } }), clusters: 2);
+        var updater = new KMeansInitUpdater(new KMeansInitUpdater.Options { Initialisation = InitialClustering.Ward });
+
+        updater.OnPhaseStart(run);
+
+        Assert.That(run.State.HardAssignments, Is.EqualTo(new[] { 0, 0, 0, 0, 1 }));
+        Assert.That(Flat(run.State.Centroids!), Is.EqualTo(new[] { 1.5, 9 }).Within(1e-6));
+        Assert.That(run.Messages.Single(), Is.EqualTo("[clustering] initialisation by Ward linkage over 5 samples, fixed centroids"));
+    }
+
+    [Test]
     public void Kmeans_init_does_nothing_in_a_pretraining_phase()
     {
         using var run = new FakeRunContext(TwoGroups(), clusters: 2) { Progress = FakeRunContext.At(PhaseKind.Pretraining, 0) };

@@ -97,7 +97,7 @@ public sealed class AgglomerativeTests
         var labels = block.Assign(run);
 
         Assert.That(Canonical(labels), Is.EqualTo(Canonical(truth.to(ScalarType.Int32).data<int>().ToArray())));
-        Assert.That(run.Messages.Single(), Does.StartWith("agglomerative: 200 samples summarised by 20 k-means micro-clusters"));
+        Assert.That(run.Messages.Single(), Is.EqualTo("agglomerative: Ward linkage over 20 k-means micro-clusters of the 200 samples"));
     }
 
     [Test]
