@@ -39,7 +39,8 @@ public static class BuiltInBlocks
         blocks.Add<ReconstructionLoss, ReconstructionLoss.Options>()
               .Add<NoNonClusteringLoss, BlockOptions>()
               .Add<SelfAugmentationLoss, SelfAugmentationLoss.Options>()
-              .Add<RotationPredictionLoss, RotationPredictionLoss.Options>();
+              .Add<RotationPredictionLoss, RotationPredictionLoss.Options>()
+              .Add<AdversarialLoss, AdversarialLoss.Options>();
 
         // Clustering losses
         blocks.Add<NoClusteringLoss, BlockOptions>()

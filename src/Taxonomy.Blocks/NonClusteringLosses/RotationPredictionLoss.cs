@@ -55,26 +55,9 @@ public sealed class RotationPredictionLoss(RotationPredictionLoss.Options option
             throw new ArgumentException(
                 $"rotation-prediction: the images are {_image[1]}×{_image[2]}; right-angle rotations need square images");
         }
-        if (!branch.Outputs.Contains(options.Layer))
-        {
-            throw new ArgumentException(
-                $"rotation-prediction: layer '{options.Layer}' is not an output of the branch; it has {string.Join(", ", branch.Outputs.Order())}");
-        }
         _sampleShape = sampleShape;
         _head?.Dispose();
-        _head = torch.nn.Linear(LayerWidth(branch, sampleShape), Rotations);
-    }
-
-    /// <summary>The width of the head's input layer, from one forward pass of two blank samples in evaluation mode.</summary>
-    private long LayerWidth(IBranch branch, long[] sampleShape)
-    {
-        using var scope = torch.NewDisposeScope();
-        using var noGrad = torch.no_grad();
-        var training = branch.Module.training;
-        branch.Module.eval();
-        var outputs = branch.Forward(torch.zeros([2, .. sampleShape]), new HashSet<string> { options.Layer });
-        branch.Module.train(training);
-        return outputs[options.Layer].reshape(2, -1).shape[1];
+        _head = torch.nn.Linear(BranchLayer.Width(branch, sampleShape, options.Layer, "rotation-prediction"), Rotations);
     }
 
     public torch.Tensor Compute(StepInput step)

@@ -19,6 +19,10 @@ public class OptimizerSettings
     [Range(0.0, 100.0)]
     public double? LearningRate { get; set; }
 
+    [Description("Adam's β1, the decay of its first-moment average (PyTorch's default 0.9; DCGAN: 0.5).")]
+    [Range(0.0, 0.999)]
+    public double? Beta1 { get; set; }
+
     [Description("SGD momentum.")]
     [Range(0.0, 1.0)]
     public double? Momentum { get; set; }
@@ -66,6 +70,7 @@ public sealed class OptimizerOptions : OptimizerSettings
         {
             Decay = o.Decay ?? Decay ?? 1.0,
             DecayEvery = o.DecayEvery ?? DecayEvery ?? 0,
+            Beta1 = o.Beta1 ?? Beta1 ?? 0.9,
         };
     }
 }
@@ -77,12 +82,14 @@ public sealed record EffectiveOptimizer(
 
     public int DecayEvery { get; init; }
 
+    public double Beta1 { get; init; } = 0.9;
+
     /// <summary>True when the learning rate changes during a phase.</summary>
     public bool Decays => DecayEvery > 0 && Decay != 1.0;
 
     // Also the pre-training cache's key: a constant rate writes nothing new, so older keys hold.
     public override string ToString() => (Type == OptimizerKind.Adam
-        ? $"adam lr {LearningRate:g4} batch {BatchSize}"
+        ? $"adam lr {LearningRate:g4}{(Beta1 != 0.9 ? $" beta1 {Beta1:g4}" : "")} batch {BatchSize}"
         : $"sgd lr {LearningRate:g4} momentum {Momentum}{(Nesterov ? " nesterov" : "")} batch {BatchSize}") +
         (Decays ? $" decay {Decay:g4} every {DecayEvery} epochs" : "");
 }

@@ -7,14 +7,19 @@ namespace Taxonomy.Host.Training;
 /// changes a seeded run's result.</summary>
 internal static class Evaluation
 {
-    public static int[] QuickAssignments(RunContext run)
+    /// <summary>
+    /// The updater's hard assignments when it keeps them; else the argmax of the branch's probabilities when the
+    /// post-clustering reads them (IMSAT, DAC); else one k-means run on the features (a classifier trained on another
+    /// task, as SCCNN's and UGTAC's, has an untrained cluster head).
+    /// </summary>
+    public static int[] QuickAssignments(RunContext run, IReadOnlyList<string> postClusteringLayers)
     {
         if (run.State.HardAssignments is { } hard)
         {
             return hard;
         }
         using var scope = torch.NewDisposeScope();
-        if (run.Branch.Outputs.Contains(Layers.Probabilities))
+        if (postClusteringLayers.Contains(Layers.Probabilities))
         {
             var probabilities = run.LayerOfAll(Layers.Probabilities);
             return probabilities.argmax(1).to(torch.int32).data<int>().ToArray();

@@ -226,7 +226,7 @@ public sealed class Trainer(Pipeline pipeline, RunContext run, RunSettings setti
         var every = settings.Log.MetricsEvery;
         if (run.Data.Labels is { } labels && every > 0 && ((epoch + 1) % every == 0 || epoch + 1 == phase.Epochs))
         {
-            line += "  " + MetricSet.Compute(labels, Evaluation.QuickAssignments(run));
+            line += "  " + MetricSet.Compute(labels, Evaluation.QuickAssignments(run, pipeline.PostClustering.RequiredLayers));
         }
         line += $"  rss {Environment.WorkingSet / (1 << 20)} MB";
         run.Log(line);
