@@ -29,15 +29,18 @@ public sealed class AdversarialLoss(AdversarialLoss.Options options) : INonClust
         [Range(1, 10_000)]
         public int LatentSize { get; set; } = 100;
 
-        [Description("Hidden layer sizes of the MLP generator (linear, batch norm, ReLU each); its output layer has a sigmoid.")]
-        public List<int> Generator { get; set; } = [256, 512];
+        [Description("Hidden layer sizes of the MLP generator (linear, batch norm, ReLU each); its output layer has a sigmoid. Default [256, 512].")]
+        public List<int>? Generator { get; set; }
 
         [Description("The branch output the real/fake head reads: the discriminator's penultimate layer (e.g. embedding).")]
         public string Layer { get; set; } = Layers.Embedding;
 
+        // Set here, not by an initialiser: configuration binding appends a manifest's list to an initialised one.
+        public override void ApplyDefaults() => Generator ??= [256, 512];
+
         public override IEnumerable<(string Option, string Message)> Validate()
         {
-            if (Generator.Count == 0 || Generator.Any(d => d <= 0))
+            if (Generator is { Count: 0 } || Generator?.Any(d => d <= 0) == true)
             {
                 yield return ("generator", "must list at least one positive layer size");
             }
@@ -66,7 +69,7 @@ public sealed class AdversarialLoss(AdversarialLoss.Options options) : INonClust
         Dispose();
         var layers = new List<torch.nn.Module<torch.Tensor, torch.Tensor>>();
         long previous = options.LatentSize;
-        foreach (var size in options.Generator)
+        foreach (var size in options.Generator!)
         {
             layers.AddRange(Stages.DenseLayers(previous, size, batchNorm: true, "relu"));
             previous = size;

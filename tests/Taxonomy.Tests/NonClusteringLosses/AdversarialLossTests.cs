@@ -98,6 +98,9 @@ public sealed class AdversarialLossTests
             "branch.channels=[8]", "branch.dense=[8]", "schedule.epochs=3", "log.metricsEvery=0", "threads=1",
             "pretrainingCache=false", "nonClusteringLoss.generator=[16]"]);
 
+        var options = (AdversarialLoss.Options)definition[Taxonomy.Abstractions.Registration.BlockRole.NonClusteringLoss].Options;
+        Assert.That(options.Generator, Is.EqualTo(new[] { 16 }), "a manifest's list replaces the default, never appends to it");
+
         var result = new MethodRunner(services.Provider, TextWriter.Null).Run(definition);
 
         Assert.That(result.Phases.Single().EpochsRun, Is.EqualTo(3));
