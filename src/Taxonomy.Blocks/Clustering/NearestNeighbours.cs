@@ -11,8 +11,8 @@ internal static class NearestNeighbours
     /// <summary>
     /// [n, k] distances (float64, ascending) and [n, k] indices of each sample's k nearest other samples. The same
     /// distances as scikit-learn's NearestNeighbors(k + 1).kneighbors(x) without its first column (the sample itself).
-    /// Candidates come from a float32 pass (the n × n products dominate the cost: 70,000 × 784 images take minutes, not
-    /// the quarter-hour of float64), then the k + 16 best of each row are measured again in float64 and ranked.
+    /// Candidates come from a float32 pass (the n × n products dominate the cost, and float32 halves it), then the k + 16
+    /// best of each row are measured again in float64 and ranked.
     /// </summary>
     public static (torch.Tensor Distances, torch.Tensor Indices) Find(torch.Tensor features, int k)
     {
