@@ -2,7 +2,6 @@ using TorchSharp;
 using Taxonomy.Abstractions.Training;
 using Taxonomy.Blocks.Branches;
 using Taxonomy.Blocks.NonClusteringLosses;
-using Taxonomy.Host.Running;
 using Taxonomy.Tests.TestSupport;
 
 namespace Taxonomy.Tests.NonClusteringLosses;
@@ -90,18 +89,10 @@ public sealed class AdversarialLossTests
     [Test]
     public void The_ugtac_row_trains_a_gan_and_clusters_the_discriminators_features()
     {
-        using var services = Manifests.Services();
-        var file = Path.Combine(TestPaths.RepositoryRoot, "manifests", "table1", "13-ugtac.json");
-        var definition = services.Loader.Load(file, [
-            "data={\"source\": \"blobs\", \"perCluster\": 30, \"clusters\": 3, \"dimensions\": 16}",
-            "preprocessor=[{\"type\": \"unit-scale\"}, {\"type\": \"reshape\", \"shape\": [1, 4, 4]}]",
-            "branch.channels=[8]", "branch.dense=[8]", "schedule.epochs=3", "log.metricsEvery=0", "threads=1",
-            "pretrainingCache=false", "nonClusteringLoss.generator=[16]"]);
+        var (definition, result) = SmallImageRows.Run("13-ugtac", "nonClusteringLoss.generator=[16]");
 
         var options = (AdversarialLoss.Options)definition[Taxonomy.Abstractions.Registration.BlockRole.NonClusteringLoss].Options;
         Assert.That(options.Generator, Is.EqualTo(new[] { 16 }), "a manifest's list replaces the default, never appends to it");
-
-        var result = new MethodRunner(services.Provider, TextWriter.Null).Run(definition);
 
         Assert.That(result.Phases.Single().EpochsRun, Is.EqualTo(3));
         Assert.That(result.Metrics!.Accuracy, Is.GreaterThanOrEqualTo(0.9), "well-separated blobs stay apart in the features");

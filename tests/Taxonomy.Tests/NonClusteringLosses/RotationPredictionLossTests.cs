@@ -2,7 +2,6 @@ using TorchSharp;
 using Taxonomy.Abstractions.Training;
 using Taxonomy.Blocks.Branches;
 using Taxonomy.Blocks.NonClusteringLosses;
-using Taxonomy.Host.Running;
 using Taxonomy.Tests.TestSupport;
 
 namespace Taxonomy.Tests.NonClusteringLosses;
@@ -87,16 +86,7 @@ public sealed class RotationPredictionLossTests
     [Test]
     public void The_sccnn_row_trains_on_rotations_and_clusters_agglomeratively()
     {
-        // The shipped row on 16-D blobs read as 1×4×4 images, a small CNN and 3 epochs: it runs end to end.
-        using var services = Manifests.Services();
-        var file = Path.Combine(TestPaths.RepositoryRoot, "manifests", "table1", "10-sccnn.json");
-        var definition = services.Loader.Load(file, [
-            "data={\"source\": \"blobs\", \"perCluster\": 30, \"clusters\": 3, \"dimensions\": 16}",
-            "preprocessor=[{\"type\": \"unit-scale\"}, {\"type\": \"reshape\", \"shape\": [1, 4, 4]}]",
-            "branch.channels=[8]", "branch.dense=[8]", "schedule.epochs=3", "log.metricsEvery=0", "threads=1",
-            "pretrainingCache=false"]);
-
-        var result = new MethodRunner(services.Provider, TextWriter.Null).Run(definition);
+        var (_, result) = SmallImageRows.Run("10-sccnn");
 
         Assert.That(result.Phases.Single().EpochsRun, Is.EqualTo(3));
         Assert.That(result.Assignments.Distinct().Count(), Is.EqualTo(3));
