@@ -11,8 +11,9 @@ namespace Taxonomy.Blocks.ClusterUpdates;
 /// <summary>How an updater finds the first clusters of a clustering phase.</summary>
 public enum InitialClustering
 {
-    /// <summary>k-means++ with restarts, the lowest inertia kept (DEC, IDEC, DCN, DKM, VaDE).</summary>
-    KMeans,
+    /// <summary>k-means++ with restarts, the lowest inertia kept (DEC, IDEC, DCN, DKM, VaDE). One word, so that the
+    /// manifest, `taxonomy list` and the written effective manifest all spell it "kmeans".</summary>
+    Kmeans,
 
     /// <summary>Ward agglomerative clustering (over k-means micro-clusters above 5,000 samples); centroids are the means.</summary>
     Ward,
@@ -26,12 +27,12 @@ public class KMeansInitOptions : BlockOptions
     public int Restarts { get; set; } = 20;
 
     [Description("How the first clusters are found: kmeans (the methods' recipe) or ward (Ward agglomerative clustering, over 2,000 k-means micro-clusters above 5,000 samples; the centroids are the clusters' means).")]
-    public InitialClustering Initialisation { get; set; } = InitialClustering.KMeans;
+    public InitialClustering Initialisation { get; set; } = InitialClustering.Kmeans;
 
     /// <summary>The first clusters of the features [n, d]: centroids [k, d] (in this scope), labels, and how, for the log.</summary>
     internal (torch.Tensor Centroids, int[] Labels, string How) InitialClusters(IRunContext run, torch.Tensor features)
     {
-        if (Initialisation == InitialClustering.KMeans)
+        if (Initialisation == InitialClustering.Kmeans)
         {
             using var result = run.KMeans.Fit(features, run.Clusters, new KMeansSettings { Restarts = Restarts }, run.Random.Torch);
             return (result.Centroids.clone(), result.Labels, $"k-means: {Restarts} restarts, inertia {result.Inertia:G6}");

@@ -211,4 +211,20 @@ public sealed class ManifestLoaderTests
             Assert.That(() => services.Loader.Load(file), Throws.Nothing, file);
         }
     }
+
+    [Test]
+    public void Every_shipped_manifests_effective_form_loads_back_unchanged()
+    {
+        // result.json keeps the effective manifest so a run can be repeated: every option (enum spellings included) must
+        // read back as written.
+        using var services = Manifests.Services(PluginFiles.Folder(PluginFiles.Root));
+        var folder = Path.Combine(TestPaths.RepositoryRoot, "manifests");
+        foreach (var file in Directory.GetFiles(folder, "*.json", SearchOption.AllDirectories))
+        {
+            var effective = Taxonomy.Host.Running.MethodRunner.Effective(services.Loader.Load(file));
+            var again = Taxonomy.Host.Running.MethodRunner.Effective(
+                services.Loader.Load(ManifestDocument.Parse(effective.ToJsonString(), file)));
+            Assert.That(again.ToJsonString(), Is.EqualTo(effective.ToJsonString()), file);
+        }
+    }
 }
