@@ -101,6 +101,7 @@ public sealed class Trainer(Pipeline pipeline, RunContext run, RunSettings setti
             stopped |= pipeline.ClusterUpdater.OnEpochEnd(run) == UpdateOutcome.StopPhase;
             decay?.step();
             LogEpoch(phase, epoch, sums, epochClock.Elapsed.TotalSeconds);
+            NativeHeap.Trim();
             _peakWorkingSet = Math.Max(_peakWorkingSet, Environment.WorkingSet);
         }
         clock.Stop();
