@@ -35,7 +35,7 @@ public sealed class ManifestLoader(BlockRegistry registry)
             .Where(p => ManifestFields.Settings.Contains(p.Key, StringComparer.OrdinalIgnoreCase))
             .Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone())));
         var settings = (RunSettings)OptionsBinder.Bind(Configuration(settingsJson), typeof(RunSettings),
-            file, "manifest", "the manifest");
+            file, "manifest", "the manifest", settingsJson);
         if (!settings.Device.Equals("cpu", StringComparison.OrdinalIgnoreCase))
         {
             throw new ManifestException(
@@ -43,7 +43,7 @@ public sealed class ManifestLoader(BlockRegistry registry)
         }
 
         var root = Configuration(document.Root);
-        var preprocessors = LoadPreprocessors(root.GetSection("preprocessor"), file);
+        var preprocessors = LoadPreprocessors(root.GetSection("preprocessor"), file, Child(document.Root, "preprocessor"));
         var blocks = new Dictionary<BlockRole, BlockSpec>();
         foreach (var role in BlockRoles.All.Where(r => r != BlockRole.Preprocessor))
         {
@@ -54,12 +54,12 @@ public sealed class ManifestLoader(BlockRegistry registry)
                 throw new ManifestException(
                     $"{file}: missing '{field}' ({BlockRoles.Meaning(role)}). Choose one of: {Names(role)}.");
             }
-            blocks[role] = LoadBlock(role, section, field, file);
+            blocks[role] = LoadBlock(role, section, field, file, Child(document.Root, field));
         }
         return new MethodDefinition(file, document.Directory, settings, preprocessors, blocks);
     }
 
-    private List<BlockSpec> LoadPreprocessors(IConfigurationSection section, string file)
+    private List<BlockSpec> LoadPreprocessors(IConfigurationSection section, string file, JsonNode? json)
     {
         if (!section.Exists())
         {
@@ -68,11 +68,12 @@ public sealed class ManifestLoader(BlockRegistry registry)
         var children = section.GetChildren().ToList();
         var isList = section.Value is null && children.Count > 0 && children.All(c => int.TryParse(c.Key, out _));
         return isList
-            ? children.OrderBy(c => int.Parse(c.Key)).Select(c => LoadBlock(BlockRole.Preprocessor, c, $"preprocessor[{c.Key}]", file)).ToList()
-            : [LoadBlock(BlockRole.Preprocessor, section, "preprocessor", file)];
+            ? children.OrderBy(c => int.Parse(c.Key))
+                .Select(c => LoadBlock(BlockRole.Preprocessor, c, $"preprocessor[{c.Key}]", file, Child(json, c.Key))).ToList()
+            : [LoadBlock(BlockRole.Preprocessor, section, "preprocessor", file, json)];
     }
 
-    private BlockSpec LoadBlock(BlockRole role, IConfigurationSection section, string path, string file)
+    private BlockSpec LoadBlock(BlockRole role, IConfigurationSection section, string path, string file, JsonNode? json)
     {
         var type = section.Value ?? section["type"];
         if (string.IsNullOrWhiteSpace(type))
@@ -84,10 +85,19 @@ public sealed class ManifestLoader(BlockRegistry registry)
             $"{file}: {path}.type: unknown {BlockRoles.Field(role)} '{type}'. Valid choices: {Names(role)}.");
         var options = section.Value is not null
             ? BareOptions(descriptor)
-            : (BlockOptions)OptionsBinder.Bind(section, descriptor.OptionsType, file, path, $"{path} '{type}'");
+            : (BlockOptions)OptionsBinder.Bind(section, descriptor.OptionsType, file, path, $"{path} '{type}'",
+                json);
         options.Type = type;
         return new BlockSpec(descriptor, options, path);
     }
+
+    /// <summary>The member of a JSON object (keys case-insensitive, as the configuration's) or the element of an array.</summary>
+    private static JsonNode? Child(JsonNode? node, string key) => node switch
+    {
+        JsonObject o => o.FirstOrDefault(p => p.Key.Equals(key, StringComparison.OrdinalIgnoreCase)).Value,
+        JsonArray a when int.TryParse(key, out var i) && i >= 0 && i < a.Count => a[i],
+        _ => null,
+    };
 
     /// <summary>A role written as a bare string, e.g. "postClustering": "kmeans": default options.</summary>
     private static BlockOptions BareOptions(BlockDescriptor descriptor)

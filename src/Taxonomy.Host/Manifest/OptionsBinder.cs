@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Reflection;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
 using Taxonomy.Abstractions.Registration;
 
@@ -11,7 +12,9 @@ namespace Taxonomy.Host.Manifest;
 /// </summary>
 public static class OptionsBinder
 {
-    public static object Bind(IConfiguration section, Type optionsType, string file, string path, string owner)
+    /// <param name="json">The section's JSON, to tell an empty list from an absent one (the configuration cannot).</param>
+    public static object Bind(IConfiguration section, Type optionsType, string file, string path, string owner,
+        JsonNode? json = null)
     {
         CheckKeys(section, optionsType, file, path, owner);
 
@@ -25,6 +28,7 @@ public static class OptionsBinder
             throw new ManifestException($"{file}: {Describe(e, section, optionsType, path)}", e);
         }
 
+        KeepEmptyLists(json, options);
         if (options is BlockOptions block)
         {
             block.ApplyDefaults();
@@ -63,6 +67,37 @@ public static class OptionsBinder
             else if (IsOptionsObject(childType))
             {
                 CheckKeys(child, childType, file, $"{path}.{child.Key}", owner);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Sets a list written as [] to an empty list. The JSON configuration provider keeps an empty array as a key with no
+    /// value, exactly as it keeps null, and the binder skips both, so the property stayed null and ApplyDefaults
+    /// replaced it with the default: RIM's linear model ("dims": []) silently became an MLP d-1200-1200-K.
+    /// </summary>
+    private static void KeepEmptyLists(JsonNode? json, object options)
+    {
+        if (json is not JsonObject fields)
+        {
+            return;
+        }
+        foreach (var (key, value) in fields)
+        {
+            var property = options.GetType().GetProperty(key,
+                BindingFlags.Public | BindingFlags.Instance | BindingFlags.IgnoreCase);
+            if (property is null || !property.CanWrite)
+            {
+                continue;
+            }
+            var type = property.PropertyType;
+            if (value is JsonArray { Count: 0 } && type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>))
+            {
+                property.SetValue(options, Activator.CreateInstance(type));
+            }
+            else if (value is JsonObject && IsOptionsObject(type) && property.GetValue(options) is { } nested)
+            {
+                KeepEmptyLists(value, nested);
             }
         }
     }

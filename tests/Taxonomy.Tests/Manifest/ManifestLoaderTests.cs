@@ -164,6 +164,19 @@ public sealed class ManifestLoaderTests
     }
 
     [Test]
+    public void An_empty_list_stays_empty_instead_of_taking_the_default()
+    {
+        var manifest = Manifests.AeKMeans();
+        manifest["branch"] = new JsonObject { ["type"] = "mlp-classifier", ["dims"] = new JsonArray() };
+        var fromFile = (MlpClassifierBranch.Options)Manifests.Load(manifest)[BlockRole.Branch].Options;
+        var fromSet = (MlpClassifierBranch.Options)Manifests.Load(Manifests.AeKMeans(),
+            "branch={\"type\": \"mlp-classifier\"}", "branch.dims=[]")[BlockRole.Branch].Options;
+
+        Assert.That(fromFile.Dims, Is.Empty, "RIM's linear model is written \"dims\": []");
+        Assert.That(fromSet.Dims, Is.Empty);
+    }
+
+    [Test]
     public void Set_overrides_reach_nested_options_case_insensitively()
     {
         var method = Manifests.Load(Manifests.AeKMeans(), "Optimizer.LearningRate=0.5", "seed=11");
