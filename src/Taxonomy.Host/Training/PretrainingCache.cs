@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using TorchSharp;
 using Taxonomy.Abstractions.Registration;
 using Taxonomy.Abstractions.Training;
 using Taxonomy.Host.Manifest;
@@ -9,7 +10,8 @@ namespace Taxonomy.Host.Training;
 
 /// <summary>
 /// Pre-training dominates the cost and is the same for DEC, IDEC, DCN and DKM with the same branch, data,
-/// preprocessing and seed: its weights are kept under a key made of everything that determines them.
+/// preprocessing and seed: its weights are kept under a key made of everything that determines them, the thread
+/// count included.
 /// </summary>
 public sealed class PretrainingCache(string directory)
 {
@@ -37,6 +39,10 @@ public sealed class PretrainingCache(string directory)
             ["epochs"] = phase.Epochs,
             ["optimizer"] = optimizer.ToString(),
             ["weightDecay"] = optimizer.WeightDecay,
+            // The thread count changes float summation order, hence the weights: on digits, seed 0, a network trained
+            // with one thread gave AE + k-means ACC 0.78 against 0.84 with two. Sharing them made a result depend on
+            // which run had filled the cache first.
+            ["threads"] = torch.get_num_threads(),
         }.ToJsonString();
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..20];
         var branch = method[BlockRole.Branch].Descriptor.Name;

@@ -81,10 +81,12 @@ public sealed class PretrainingCacheTests
         var (_, otherDims) = Run(Cached(), null, "branch.dims=[16,4]");
         var (_, otherEpochs) = Run(Cached(), null, "schedule.epochs=4");
         var (_, otherPostClustering) = Run(Cached(), null, "postClustering.restarts=5");
+        var (_, otherThreads) = Run(Cached(), null, $"threads={(Environment.ProcessorCount == 1 ? 2 : 1)}");
 
         Assert.That(otherSeed, Does.Contain("saved to the pre-training cache"));
         Assert.That(otherDims, Does.Contain("saved to the pre-training cache"));
         Assert.That(otherEpochs, Does.Contain("saved to the pre-training cache"));
+        Assert.That(otherThreads, Does.Contain("saved to the pre-training cache"), "the thread count changes the weights");
         Assert.That(otherPostClustering, Does.Contain("loaded from the pre-training cache"),
             "post-clustering does not change pre-training");
     }
