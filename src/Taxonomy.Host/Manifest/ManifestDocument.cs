@@ -187,7 +187,7 @@ public sealed class ManifestDocument
     }
 
     /// <summary>Configuration keys are case-insensitive; keep the manifest's own spelling when overriding.</summary>
-    private static string? ExistingKey(JsonObject obj, string key) =>
+    internal static string? ExistingKey(JsonObject obj, string key) =>
         obj.Select(p => p.Key).FirstOrDefault(k => k.Equals(key, StringComparison.OrdinalIgnoreCase));
 
     private static string FirstSentence(string message)

@@ -94,7 +94,7 @@ public sealed class ManifestLoader(BlockRegistry registry)
     /// <summary>The member of a JSON object (keys case-insensitive, as the configuration's) or the element of an array.</summary>
     private static JsonNode? Child(JsonNode? node, string key) => node switch
     {
-        JsonObject o => o.FirstOrDefault(p => p.Key.Equals(key, StringComparison.OrdinalIgnoreCase)).Value,
+        JsonObject o => ManifestDocument.ExistingKey(o, key) is { } existing ? o[existing] : null,
         JsonArray a when int.TryParse(key, out var i) && i >= 0 && i < a.Count => a[i],
         _ => null,
     };
