@@ -3,6 +3,7 @@ using TorchSharp;
 using Taxonomy.Abstractions.Blocks;
 using Taxonomy.Abstractions.Registration;
 using Taxonomy.Abstractions.Training;
+using Taxonomy.Blocks.NonClusteringLosses.Augmentation;
 
 namespace Taxonomy.Blocks.NonClusteringLosses;
 
@@ -25,8 +26,12 @@ public enum ReconstructionReduction
     Sum,
 }
 
-/// <summary>Autoencoder reconstruction ‖x − g(f(x))‖², or binary cross-entropy for [0, 1] data.</summary>
-[Block("reconstruction", Summary = "Autoencoder reconstruction loss: MSE, or BCE with the decoder output as logits.")]
+/// <summary>
+/// Autoencoder reconstruction ‖x − g(f(x))‖², or binary cross-entropy for [0, 1] data. With a "transform" the
+/// autoencoder learns on augmented images instead, ‖T(x) − g(f(T(x)))‖² with a fresh random T per batch (DEC-DA,
+/// Guo et al. 2018): the loss then runs the branch on T(x) itself, and the clean forward pass is not needed for it.
+/// </summary>
+[Block("reconstruction", Summary = "Autoencoder reconstruction loss: MSE, or BCE with the decoder output as logits; optionally of randomly transformed images (DEC-DA).")]
 public sealed class ReconstructionLoss(ReconstructionLoss.Options options) : INonClusteringLoss
 {
     public sealed class Options : LossOptions
@@ -38,16 +43,27 @@ public sealed class ReconstructionLoss(ReconstructionLoss.Options options) : INo
         // Left out of the options' JSON when it is the default, so the pre-training cache keys made before it existed hold.
         [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
         public ReconstructionReduction Reduction { get; set; } = ReconstructionReduction.Mean;
+
+        [Description("Data augmentation (DEC-DA): reconstruct randomly transformed images T(x) from T(x); options rotation (degrees), shift and zoom (fractions), noise (std), imageShape for flat samples. Absent: the clean inputs.")]
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        public ImageTransformOptions? Transform { get; set; }
+
+        public override IEnumerable<(string Option, string Message)> Validate() =>
+            Transform is null ? [] : NestedOptions.Check(Transform, "transform", "transform");
     }
+
+    private readonly ImageTransform? _transform = options.Transform is null ? null : new ImageTransform(options.Transform);
 
     public double Weight => options.Weight;
 
-    public IReadOnlyList<string> RequiredLayers { get; } = [Layers.Reconstruction];
+    public IReadOnlyList<string> RequiredLayers => _transform is null ? [Layers.Reconstruction] : [];
 
     public torch.Tensor Compute(StepInput step)
     {
-        var reconstruction = step.Outputs[Layers.Reconstruction];
-        var target = step.Batch.Inputs.reshape(reconstruction.shape);
+        var (inputs, reconstruction) = _transform is null
+            ? (step.Batch.Inputs, step.Outputs[Layers.Reconstruction])
+            : Reconstruct(step, _transform.Apply(step));
+        var target = inputs.reshape(reconstruction.shape);
         var reduction = options.Reduction == ReconstructionReduction.Sum ? torch.nn.Reduction.Sum : torch.nn.Reduction.Mean;
         var loss = options.Metric switch
         {
@@ -56,4 +72,7 @@ public sealed class ReconstructionLoss(ReconstructionLoss.Options options) : INo
         };
         return options.Reduction == ReconstructionReduction.Sum ? loss / target.shape[0] : loss;
     }
+
+    private static (torch.Tensor Inputs, torch.Tensor Reconstruction) Reconstruct(StepInput step, torch.Tensor augmented) =>
+        (augmented, step.Run.Branch.Forward(augmented, new HashSet<string> { Layers.Reconstruction })[Layers.Reconstruction]);
 }

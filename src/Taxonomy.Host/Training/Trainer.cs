@@ -142,7 +142,11 @@ public sealed class Trainer(Pipeline pipeline, RunContext run, RunSettings setti
         var useClustering = weights.Clustering > 0 && pipeline.ClusteringLoss.Contributes;
 
         optimizer.zero_grad();
-        var outputs = pipeline.Branch.Forward(batch.Inputs, RequiredLayers(useNonClustering, useClustering));
+        var required = RequiredLayers(useNonClustering, useClustering);
+        // A loss that runs the branch itself (augmented reconstruction, rotation prediction) needs no clean pass.
+        var outputs = required.Count == 0 && !useClustering
+            ? new BranchOutput()
+            : pipeline.Branch.Forward(batch.Inputs, required);
         var step = new StepInput(batch, outputs, run);
         torch.Tensor? total = null;
         if (useNonClustering)

@@ -1,6 +1,9 @@
 using TorchSharp;
 using Taxonomy.Abstractions.Training;
+using Taxonomy.Blocks.Branches;
 using Taxonomy.Blocks.NonClusteringLosses;
+using Taxonomy.Blocks.NonClusteringLosses.Augmentation;
+using Taxonomy.Tests.TestSupport;
 
 namespace Taxonomy.Tests.NonClusteringLosses;
 
@@ -52,5 +55,72 @@ public sealed class ReconstructionLossTests
         outputs.Set(Layers.Reconstruction, torch.zeros(2, 4));
         var step = new StepInput(new Batch(torch.ones(2, 1, 2, 2), torch.arange(2)), outputs, null!);
         Assert.That(new ReconstructionLoss(new ReconstructionLoss.Options()).Compute(step).item<float>(), Is.EqualTo(1f));
+    }
+
+    /// <summary>
+    /// The loss with a transform on <paramref name="n"/> random 4×4 images seen flat, through a small autoencoder; the
+    /// run's generator starts from seed 0, so a twin run draws the same T.
+    /// </summary>
+    private sealed class AugmentedCase : IDisposable
+    {
+        public AugmentedCase(int seed, int n, ImageTransformOptions transform)
+        {
+            torch.manual_seed(seed);
+            var options = new MlpAutoencoderBranch.Options { Dims = [8, 3] };
+            options.ApplyDefaults();
+            Branch = new MlpAutoencoderBranch(options);
+            Branch.Build([16], clusters: 2);
+            X = torch.rand(n, 16);
+            Run = new FakeRunContext(X, clusters: 2) { BranchUnderTest = Branch };
+            var loss = new ReconstructionLoss(new ReconstructionLoss.Options { Transform = transform });
+            Assert.That(loss.RequiredLayers, Is.Empty, "the loss runs the branch on T(x) itself");
+            Loss = loss.Compute(new StepInput(new Batch(X, torch.arange(n)), new BranchOutput(), Run)).item<float>();
+        }
+
+        public MlpAutoencoderBranch Branch { get; }
+        public torch.Tensor X { get; }
+        public FakeRunContext Run { get; }
+        public double Loss { get; }
+
+        /// <summary>Mean squared error between the autoencoder's reconstruction of <paramref name="inputs"/> and <paramref name="target"/>.</summary>
+        public double Error(torch.Tensor inputs, torch.Tensor target) => torch.nn.functional.mse_loss(
+            Branch.Forward(inputs, new HashSet<string> { Layers.Reconstruction })[Layers.Reconstruction], target).item<float>();
+
+        public void Dispose()
+        {
+            Run.Dispose();
+            Branch.Dispose();
+        }
+    }
+
+    [Test]
+    public void With_an_identity_transform_the_augmented_loss_is_the_plain_one()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var test = new AugmentedCase(3, 5, new ImageTransformOptions { Rotation = 0, Shift = 0, Zoom = 0, ImageShape = [1, 4, 4] });
+        Assert.That(test.Loss, Is.EqualTo(test.Error(test.X, test.X)).Within(1e-6));
+    }
+
+    [Test]
+    public void With_a_transform_the_autoencoder_reconstructs_the_transformed_images()
+    {
+        // DEC-DA: the target is T(x), not x.
+        using var scope = torch.NewDisposeScope();
+        var transform = new ImageTransformOptions { Rotation = 30, Shift = 0.25, Zoom = 0.2, ImageShape = [1, 4, 4] };
+        using var test = new AugmentedCase(4, 6, transform);
+        using var twin = new FakeRunContext(test.X, clusters: 2);
+        var tx = new ImageTransform(transform).Apply(twin.Step(test.X, 0, 1, 2, 3, 4, 5));
+        Assert.That(tx.allclose(test.X), Is.False, "the transform changed the images");
+        Assert.That(test.Loss, Is.EqualTo(test.Error(tx, tx)).Within(1e-6));
+        Assert.That(test.Loss, Is.Not.EqualTo(test.Error(tx, test.X)).Within(1e-4));
+    }
+
+    [Test]
+    public void A_wrong_transform_option_is_named()
+    {
+        var options = new ReconstructionLoss.Options { Transform = new ImageTransformOptions { Rotation = 500, ImageShape = [1, 4] } };
+        var problems = options.Validate().Select(p => p.Option).ToList();
+        Assert.That(problems, Does.Contain("transform.rotation"));
+        Assert.That(problems, Does.Contain("transform.imageShape"));
     }
 }

@@ -45,7 +45,10 @@ public sealed class ImageTransformOptions : BlockOptions
 /// </summary>
 internal sealed class ImageTransform(ImageTransformOptions options) : IAugmentation
 {
-    public torch.Tensor Apply(StepInput step, torch.Tensor cleanLogits)
+    public torch.Tensor Apply(StepInput step, torch.Tensor cleanLogits) => Apply(step);
+
+    /// <summary>T(x) for the step's batch: it does not depend on the network.</summary>
+    public torch.Tensor Apply(StepInput step)
     {
         using var scope = torch.NewDisposeScope();
         var x = step.Batch.Inputs;
