@@ -55,6 +55,9 @@ public sealed class MethodTests
 
     [TestCase("dec", "clusterUpdater.everyIterations=14")]
     [TestCase("idec", "clusterUpdater.everyIterations=14")]
+    // The DEC-DA pre-training rotates and shifts the 8-D blobs seen as 1×2×4 images.
+    [TestCase("dec-da", "clusterUpdater.everyIterations=14", "nonClusteringLoss.transform.imageShape=[1, 2, 4]")]
+    [TestCase("idec-da", "clusterUpdater.everyIterations=14", "nonClusteringLoss.transform.imageShape=[1, 2, 4]")]
     [TestCase("dcn")]
     [TestCase("dkm")]
     [TestCase("vade")]
