@@ -4,6 +4,8 @@ using TorchSharp;
 using Taxonomy.Abstractions.Blocks;
 using Taxonomy.Abstractions.Registration;
 using Taxonomy.Abstractions.Training;
+using Taxonomy.Blocks.NonClusteringLosses;
+using Taxonomy.Blocks.NonClusteringLosses.Augmentation;
 
 namespace Taxonomy.Blocks.ClusteringLosses;
 
@@ -21,7 +23,8 @@ public enum TargetSource
 /// Cluster assignment hardening (DEC, IDEC): KL(P ‖ Q) between a sharpened target P and the Student-t soft
 /// assignment Q of the batch's features to the centroids, mean over the batch. The centroids come from the
 /// cluster state; when an updater made them trainable, the gradient moves them too. With "balance", DEPICT's
-/// balanced-assignment term is added: the taxonomy's "cluster hardening + balanced assignments" pair.
+/// balanced-assignment term is added: the taxonomy's "cluster hardening + balanced assignments" pair. With a
+/// "transform", Q is of randomly transformed images against the clean images' P (DEC-DA's clustering phase).
 /// </summary>
 [Block("cluster-hardening", Summary = "KL(P || Q) of the Student-t soft assignment Q to a sharpened target P (DEC, IDEC).")]
 public sealed class ClusterHardeningLoss(ClusterHardeningLoss.Options options) : IClusteringLoss
@@ -39,7 +42,16 @@ public sealed class ClusterHardeningLoss(ClusterHardeningLoss.Options options) :
         [Description("Weight of DEPICT's balanced-assignment term KL(f || u) added to KL(P || Q): f is the batch's mean soft assignment, u uniform over the clusters; it penalises empty or oversized clusters (0 = off, DEC and IDEC).")]
         [Range(0.0, 1e6)]
         public double Balance { get; set; }
+
+        [Description("Data augmentation (DEC-DA): Q is computed on randomly transformed images T(x) while P stays the clean images' target; options rotation (degrees), shift and zoom (fractions), noise (std), imageShape for flat samples. Absent: Q of the clean inputs.")]
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        public ImageTransformOptions? Transform { get; set; }
+
+        public override IEnumerable<(string Option, string Message)> Validate() =>
+            Transform is null ? [] : NestedOptions.Check(Transform, "transform", "transform");
     }
+
+    private readonly ImageTransform? _transform = options.Transform is null ? null : new ImageTransform(options.Transform);
 
     public double Weight => options.Weight;
 
@@ -54,7 +66,10 @@ public sealed class ClusterHardeningLoss(ClusterHardeningLoss.Options options) :
         var state = step.Run.State;
         var centroids = state.Centroids
             ?? throw new InvalidOperationException("cluster-hardening: the cluster state has no centroids yet.");
-        var q = StudentT.SoftAssignment(step.Features, centroids, options.Alpha);
+        var features = _transform is null
+            ? step.Features
+            : step.Run.FeatureSelector.Select(_transform.Forward(step, step.Run.FeatureSelector.RequiredLayers).Outputs);
+        var q = StudentT.SoftAssignment(features, centroids, options.Alpha);
         var p = options.Target == TargetSource.Batch
             ? StudentT.TargetDistribution(q.detach())
             : (state.TargetDistribution

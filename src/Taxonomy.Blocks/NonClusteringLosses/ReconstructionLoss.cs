@@ -60,9 +60,10 @@ public sealed class ReconstructionLoss(ReconstructionLoss.Options options) : INo
 
     public torch.Tensor Compute(StepInput step)
     {
-        var (inputs, reconstruction) = _transform is null
-            ? (step.Batch.Inputs, step.Outputs[Layers.Reconstruction])
-            : Reconstruct(step, _transform.Apply(step));
+        var (inputs, outputs) = _transform is null
+            ? (step.Batch.Inputs, step.Outputs)
+            : _transform.Forward(step, [Layers.Reconstruction]);
+        var reconstruction = outputs[Layers.Reconstruction];
         var target = inputs.reshape(reconstruction.shape);
         var reduction = options.Reduction == ReconstructionReduction.Sum ? torch.nn.Reduction.Sum : torch.nn.Reduction.Mean;
         var loss = options.Metric switch
@@ -72,7 +73,4 @@ public sealed class ReconstructionLoss(ReconstructionLoss.Options options) : INo
         };
         return options.Reduction == ReconstructionReduction.Sum ? loss / target.shape[0] : loss;
     }
-
-    private static (torch.Tensor Inputs, torch.Tensor Reconstruction) Reconstruct(StepInput step, torch.Tensor augmented) =>
-        (augmented, step.Run.Branch.Forward(augmented, new HashSet<string> { Layers.Reconstruction })[Layers.Reconstruction]);
 }

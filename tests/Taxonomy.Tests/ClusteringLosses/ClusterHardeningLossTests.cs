@@ -1,5 +1,7 @@
 using Taxonomy.Abstractions.Training;
+using Taxonomy.Blocks.Branches;
 using Taxonomy.Blocks.ClusteringLosses;
+using Taxonomy.Blocks.NonClusteringLosses.Augmentation;
 using Taxonomy.Tests.TestSupport;
 using static Taxonomy.Tests.ClusteringLosses.StudentTTests;
 using static TorchSharp.torch;
@@ -101,5 +103,35 @@ public sealed class ClusterHardeningLossTests
         var q = StudentT.SoftAssignment(step.Features, Centroids(), 1.0);
         Assert.That(balanced - plain, Is.EqualTo(2 * ClusterHardeningLoss.BalancedAssignment(q).item<float>()).Within(1e-6));
         Assert.That(balanced, Is.GreaterThan(plain));
+    }
+
+    [Test]
+    public void With_a_transform_q_is_of_the_transformed_images_and_p_of_the_clean_ones()
+    {
+        // DEC-DA's clustering phase. 4×4 images seen flat through a small autoencoder; P is the batch target of the clean
+        // images' q, so the loss is KL(P(x) || Q(T(x))). The same seed draws the same T in a twin run.
+        using var scope = NewDisposeScope();
+        manual_seed(5);
+        var options = new MlpAutoencoderBranch.Options { Dims = [8, 2] };
+        options.ApplyDefaults();
+        using var branch = new MlpAutoencoderBranch(options);
+        branch.Build([16], clusters: 2);
+        var x = rand(4, 16);
+        var transform = new ImageTransformOptions { Rotation = 30, Shift = 0.25, ImageShape = [1, 4, 4] };
+        Tensor Embedding(Tensor inputs) => branch.Forward(inputs, new HashSet<string> { Layers.Embedding })[Layers.Embedding];
+        using var run = new FakeRunContext(x, clusters: 2) { BranchUnderTest = branch };
+        run.State.SetCentroids(rand(2, 2), trainable: false);
+        var p = StudentT.TargetDistribution(StudentT.SoftAssignment(Embedding(x), run.State.Centroids!, 1.0));
+        run.State.TargetDistribution = p;
+        var step = new StepInput(new Batch(x, arange(4)), new BranchOutput(), run);
+
+        var loss = new ClusterHardeningLoss(new ClusterHardeningLoss.Options { Transform = transform }).Compute(step).item<float>();
+
+        using var twin = new FakeRunContext(x, clusters: 2);
+        var tx = new ImageTransform(transform).Apply(twin.Step(x, 0, 1, 2, 3));
+        var ofTransformed = StudentT.KlDivergence(p, StudentT.SoftAssignment(Embedding(tx), run.State.Centroids!, 1.0)).item<float>();
+        var ofClean = StudentT.KlDivergence(p, StudentT.SoftAssignment(Embedding(x), run.State.Centroids!, 1.0)).item<float>();
+        Assert.That(loss, Is.EqualTo(ofTransformed).Within(1e-6));
+        Assert.That(loss, Is.Not.EqualTo(ofClean).Within(1e-5));
     }
 }

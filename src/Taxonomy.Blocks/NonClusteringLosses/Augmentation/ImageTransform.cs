@@ -47,6 +47,13 @@ internal sealed class ImageTransform(ImageTransformOptions options) : IAugmentat
 {
     public torch.Tensor Apply(StepInput step, torch.Tensor cleanLogits) => Apply(step);
 
+    /// <summary>T(x) for the step's batch and the branch's <paramref name="layers"/> computed on it (in training mode).</summary>
+    public (torch.Tensor Inputs, BranchOutput Outputs) Forward(StepInput step, IEnumerable<string> layers)
+    {
+        var augmented = Apply(step);
+        return (augmented, step.Run.Branch.Forward(augmented, new HashSet<string>(layers)));
+    }
+
     /// <summary>T(x) for the step's batch: it does not depend on the network.</summary>
     public torch.Tensor Apply(StepInput step)
     {
