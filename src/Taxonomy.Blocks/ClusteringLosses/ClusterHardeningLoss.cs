@@ -4,7 +4,6 @@ using TorchSharp;
 using Taxonomy.Abstractions.Blocks;
 using Taxonomy.Abstractions.Registration;
 using Taxonomy.Abstractions.Training;
-using Taxonomy.Blocks.NonClusteringLosses;
 using Taxonomy.Blocks.NonClusteringLosses.Augmentation;
 
 namespace Taxonomy.Blocks.ClusteringLosses;
@@ -26,10 +25,10 @@ public enum TargetSource
 /// balanced-assignment term is added: the taxonomy's "cluster hardening + balanced assignments" pair. With a
 /// "transform", Q is of randomly transformed images against the clean images' P (DEC-DA's clustering phase).
 /// </summary>
-[Block("cluster-hardening", Summary = "KL(P || Q) of the Student-t soft assignment Q to a sharpened target P (DEC, IDEC).")]
+[Block("cluster-hardening", Summary = "KL(P || Q) of the Student-t soft assignment Q to a sharpened target P (DEC, IDEC); with a transform, Q of randomly transformed images against the clean P (DEC-DA).")]
 public sealed class ClusterHardeningLoss(ClusterHardeningLoss.Options options) : IClusteringLoss
 {
-    public sealed class Options : LossOptions
+    public sealed class Options : TransformableLossOptions
     {
         [Description("Degrees of freedom α of the Student-t kernel (1 in DEC and IDEC).")]
         [Range(1e-3, 1e3)]
@@ -42,16 +41,9 @@ public sealed class ClusterHardeningLoss(ClusterHardeningLoss.Options options) :
         [Description("Weight of DEPICT's balanced-assignment term KL(f || u) added to KL(P || Q): f is the batch's mean soft assignment, u uniform over the clusters; it penalises empty or oversized clusters (0 = off, DEC and IDEC).")]
         [Range(0.0, 1e6)]
         public double Balance { get; set; }
-
-        [Description("Data augmentation (DEC-DA): Q is computed on randomly transformed images T(x) while P stays the clean images' target; options rotation (degrees), shift and zoom (fractions), noise (std), imageShape for flat samples. Absent: Q of the clean inputs.")]
-        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-        public ImageTransformOptions? Transform { get; set; }
-
-        public override IEnumerable<(string Option, string Message)> Validate() =>
-            Transform is null ? [] : NestedOptions.Check(Transform, "transform", "transform");
     }
 
-    private readonly ImageTransform? _transform = options.Transform is null ? null : new ImageTransform(options.Transform);
+    private readonly ImageTransform? _transform = options.CreateTransform();
 
     public double Weight => options.Weight;
 

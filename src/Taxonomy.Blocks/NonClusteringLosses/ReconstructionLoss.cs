@@ -31,10 +31,10 @@ public enum ReconstructionReduction
 /// autoencoder learns on augmented images instead, ‖T(x) − g(f(T(x)))‖² with a fresh random T per batch (DEC-DA,
 /// Guo et al. 2018): the loss then runs the branch on T(x) itself, and the clean forward pass is not needed for it.
 /// </summary>
-[Block("reconstruction", Summary = "Autoencoder reconstruction loss: MSE, or BCE with the decoder output as logits; optionally of randomly transformed images (DEC-DA).")]
+[Block("reconstruction", Summary = "Autoencoder reconstruction loss: MSE, or BCE with the decoder output as logits; with a transform, of T(x) from T(x) for randomly transformed images (DEC-DA).")]
 public sealed class ReconstructionLoss(ReconstructionLoss.Options options) : INonClusteringLoss
 {
-    public sealed class Options : LossOptions
+    public sealed class Options : TransformableLossOptions
     {
         [Description("mse (mean squared error) or bce (binary cross-entropy on logits; inputs in [0, 1]).")]
         public ReconstructionMetric Metric { get; set; } = ReconstructionMetric.Mse;
@@ -43,16 +43,9 @@ public sealed class ReconstructionLoss(ReconstructionLoss.Options options) : INo
         // Left out of the options' JSON when it is the default, so the pre-training cache keys made before it existed hold.
         [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
         public ReconstructionReduction Reduction { get; set; } = ReconstructionReduction.Mean;
-
-        [Description("Data augmentation (DEC-DA): reconstruct randomly transformed images T(x) from T(x); options rotation (degrees), shift and zoom (fractions), noise (std), imageShape for flat samples. Absent: the clean inputs.")]
-        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-        public ImageTransformOptions? Transform { get; set; }
-
-        public override IEnumerable<(string Option, string Message)> Validate() =>
-            Transform is null ? [] : NestedOptions.Check(Transform, "transform", "transform");
     }
 
-    private readonly ImageTransform? _transform = options.Transform is null ? null : new ImageTransform(options.Transform);
+    private readonly ImageTransform? _transform = options.CreateTransform();
 
     public double Weight => options.Weight;
 
