@@ -51,7 +51,7 @@ public static class BuiltInBlocks
               .Add<SoftKMeansLoss, SoftKMeansLoss.Options>()
               .Add<MixturePriorLoss, LossOptions>()
               .Add<InformationMaximisationLoss, InformationMaximisationLoss.Options>()
-              .Add<DacPairwiseLoss, LossOptions>()
+              .Add<DacPairwiseLoss, DacPairwiseLoss.Options>()
               .Add<AgglomerativeTripletLoss, AgglomerativeTripletLoss.Options>();
 
         // Combining the losses (schedules)

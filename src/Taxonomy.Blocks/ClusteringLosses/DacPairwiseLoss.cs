@@ -2,6 +2,7 @@ using TorchSharp;
 using Taxonomy.Abstractions.Blocks;
 using Taxonomy.Abstractions.Registration;
 using Taxonomy.Abstractions.Training;
+using Taxonomy.Blocks.NonClusteringLosses.Augmentation;
 
 namespace Taxonomy.Blocks.ClusteringLosses;
 
@@ -12,12 +13,19 @@ namespace Taxonomy.Blocks.ClusteringLosses;
 /// the rest are ignored; the loss is the binary cross-entropy −[r ln s + (1 − r) ln(1 − s)] averaged over the selected
 /// pairs i ≠ j (each unordered pair counted twice, as both (i, j) and (j, i)). The thresholds come from the cluster
 /// state, moved by the 'dac-thresholds' updater. Without any selected pair the loss is 0.
+/// With a "transform", as in DAC's released code, the pairs are labelled from the clean images' features and the
+/// trained similarities are those of randomly transformed images T(x): the network learns to give T(x) the
+/// partition it gives x.
 /// </summary>
-[Block("dac-pairwise", Summary = "BCE on pairs whose cosine similarity is above the upper (similar) or below the lower (dissimilar) threshold (DAC).")]
-public sealed class DacPairwiseLoss(LossOptions options) : IClusteringLoss
+[Block("dac-pairwise", Summary = "BCE on pairs whose cosine similarity is above the upper (similar) or below the lower (dissimilar) threshold (DAC); with a transform, pairs labelled on x and trained on T(x).")]
+public sealed class DacPairwiseLoss(DacPairwiseLoss.Options options) : IClusteringLoss
 {
+    public sealed class Options : TransformableLossOptions;
+
     /// <summary>Similarities are clamped to [δ, 1 − δ] inside the logarithms.</summary>
     private const double Clamp = 1e-7;
+
+    private readonly ImageTransform? _transform = options.CreateTransform();
 
     public double Weight => options.Weight;
 
@@ -27,17 +35,20 @@ public sealed class DacPairwiseLoss(LossOptions options) : IClusteringLoss
     {
         var (upper, lower) = step.Run.State.PairThresholds
             ?? throw new InvalidOperationException("dac-pairwise: the cluster state has no pair thresholds yet.");
-        var f = torch.nn.functional.normalize(step.Features, p: 2, dim: 1);
-        var similarity = f.matmul(f.t());
-        var n = similarity.shape[0];
+        var similarity = CosineSimilarities(step.Features);
         torch.Tensor similar, dissimilar;
         long count;
         using (torch.no_grad())
         {
-            var offDiagonal = torch.eye(n, dtype: torch.@bool).logical_not();
+            var offDiagonal = torch.eye(similarity.shape[0], dtype: torch.@bool).logical_not();
             similar = similarity.gt(upper).logical_and(offDiagonal);
             dissimilar = similarity.lt(lower).logical_and(offDiagonal);
             count = similar.logical_or(dissimilar).sum().item<long>();
+        }
+        if (_transform is not null)
+        {
+            var selector = step.Run.FeatureSelector;
+            similarity = CosineSimilarities(selector.Select(_transform.Forward(step, selector.RequiredLayers).Outputs));
         }
         if (count == 0)
         {
@@ -46,5 +57,11 @@ public sealed class DacPairwiseLoss(LossOptions options) : IClusteringLoss
         var s = similarity.clamp(Clamp, 1 - Clamp);
         var bce = -(similar.to(s.dtype) * s.log() + dissimilar.to(s.dtype) * (1 - s).log());
         return bce.sum() / count;
+    }
+
+    private static torch.Tensor CosineSimilarities(torch.Tensor features)
+    {
+        var f = torch.nn.functional.normalize(features, p: 2, dim: 1);
+        return f.matmul(f.t());
     }
 }

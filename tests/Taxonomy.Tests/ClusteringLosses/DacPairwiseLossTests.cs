@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
 using Taxonomy.Abstractions.Registration;
 using Taxonomy.Abstractions.Training;
+using Taxonomy.Blocks.Branches;
 using Taxonomy.Blocks.ClusteringLosses;
+using Taxonomy.Blocks.NonClusteringLosses.Augmentation;
 using Taxonomy.Tests.TestSupport;
 using static TorchSharp.torch;
 
@@ -18,7 +20,7 @@ public sealed class DacPairwiseLossTests
     {
         using var run = new FakeRunContext(Features(), clusters: 2);
         run.State.PairThresholds = (upper, lower);
-        return new DacPairwiseLoss(new LossOptions()).Compute(run.Step(Features(), 0, 1, 2)).item<float>();
+        return new DacPairwiseLoss(new DacPairwiseLoss.Options()).Compute(run.Step(Features(), 0, 1, 2)).item<float>();
     }
 
     [Test]
@@ -51,11 +53,53 @@ public sealed class DacPairwiseLossTests
     [Test]
     public void The_loss_needs_the_pair_thresholds_of_an_updater()
     {
-        Assert.That(new DacPairwiseLoss(new LossOptions()).Requires, Is.EqualTo(ClusterStateParts.PairThresholds));
+        Assert.That(new DacPairwiseLoss(new DacPairwiseLoss.Options()).Requires, Is.EqualTo(ClusterStateParts.PairThresholds));
         var manifest = Manifests.AeKMeans();
         manifest["clusteringLoss"] = new JsonObject { ["type"] = "dac-pairwise" };
         manifest["schedule"] = new JsonObject { ["type"] = "pretrain-then-joint", ["pretrainEpochs"] = 0, ["clusteringEpochs"] = 2 };
         Assert.That(Manifests.ComposeError(manifest), Does.Contain(
             "clusteringLoss ('dac-pairwise'): needs PairThresholds in the cluster state, which clusterUpdater ('none') does not provide"));
+    }
+
+    [Test]
+    public void With_a_transform_pairs_are_labelled_on_x_and_trained_on_the_transformed_images()
+    {
+        // DAC's released code: labels from the clean images' similarities, similarities trained on T(x). 4×4 images seen
+        // flat through a small autoencoder's embedding; u = l = t, the median clean similarity, labels both ways. The
+        // same seed draws the same T in a twin run.
+        using var scope = NewDisposeScope();
+        manual_seed(3);
+        var branchOptions = new MlpAutoencoderBranch.Options { Dims = [8, 3] };
+        branchOptions.ApplyDefaults();
+        using var branch = new MlpAutoencoderBranch(branchOptions);
+        branch.Build([16], clusters: 2);
+        var x = rand(6, 16);
+        var transform = new ImageTransformOptions { Rotation = 30, Shift = 0.25, ImageShape = [1, 4, 4] };
+        Tensor Similarities(Tensor inputs)
+        {
+            var f = nn.functional.normalize(branch.Forward(inputs, new HashSet<string> { Layers.Embedding })[Layers.Embedding], p: 2, dim: 1);
+            return f.matmul(f.t());
+        }
+        using var run = new FakeRunContext(x, clusters: 2) { BranchUnderTest = branch };
+        var clean = Similarities(x);
+        var offDiagonal = eye(6).logical_not();
+        var t = clean.masked_select(offDiagonal).median().item<float>();
+        run.State.PairThresholds = (t, t);
+        var step = new StepInput(new Batch(x, arange(6)), branch.Forward(x, new HashSet<string> { Layers.Embedding }), run);
+
+        var loss = new DacPairwiseLoss(new DacPairwiseLoss.Options { Transform = transform }).Compute(step).item<float>();
+
+        using var twin = new FakeRunContext(x, clusters: 2);
+        var tx = new ImageTransform(transform).Apply(twin.Step(x, 0, 1, 2, 3, 4, 5));
+        var trained = Similarities(tx).clamp(1e-7, 1 - 1e-7);
+        var similar = clean.gt(t).logical_and(offDiagonal).to_type(ScalarType.Float32);
+        var dissimilar = clean.lt(t).logical_and(offDiagonal).to_type(ScalarType.Float32);
+        var expected = -(similar * trained.log() + dissimilar * (1 - trained).log()).sum() / (similar.sum() + dissimilar.sum());
+        Assert.That(similar.sum().item<float>() * dissimilar.sum().item<float>(), Is.GreaterThan(0), "both labels occur");
+        Assert.That(loss, Is.EqualTo(expected.item<float>()).Within(1e-5));
+        var similarT = trained.gt(t).logical_and(offDiagonal).to_type(ScalarType.Float32);
+        var dissimilarT = trained.lt(t).logical_and(offDiagonal).to_type(ScalarType.Float32);
+        var labelledOnTransformed = -(similarT * trained.log() + dissimilarT * (1 - trained).log()).sum() / (similarT.sum() + dissimilarT.sum());
+        Assert.That(loss, Is.Not.EqualTo(labelledOnTransformed.item<float>()).Within(1e-5), "the labels come from x, not T(x)");
     }
 }
