@@ -104,6 +104,29 @@ public sealed class DiscriminativeMethodTests
         Assert.That(result.Phases[0].EpochsRun, Is.EqualTo(9));
     }
 
+    [Test]
+    public void Dac_with_image_transforms_clusters_separated_blobs()
+    {
+        // Pairs labelled on the clean samples, trained on noisy copies (the blobs are not images: turning or shifting
+        // their 1×2×4 view mixes unrelated coordinates).
+        var result = Run("dac", [.. Small("dac"), "schedule.clusteringEpochs=100",
+            "clusteringLoss.transform={\"rotation\": 0, \"shift\": 0, \"zoom\": 0, \"noise\": 0.05}"]);
+        Assert.That(result.Metrics!.Accuracy, Is.GreaterThanOrEqualTo(0.95));
+        Assert.That(result.Phases[0].EpochsRun, Is.EqualTo(9));
+    }
+
+    [Test]
+    public void Jule_with_the_mlp_merges_by_half_down_to_k_clusters_and_clusters_separated_blobs()
+    {
+        // jule-mlp.json on the flat blobs: 20 initial clusters, η = 0.5: 20 → 10 → 5 → 4 after periods of 2 epochs,
+        // then one more period: 8 epochs.
+        var result = Run("jule-mlp", [.. s_small, "optimizer.batchSize=50", "clusterUpdater.initialClusters=20",
+            "clusterUpdater.periodEpochs=2", "branch.dims=[32, 16]"]);
+        Assert.That(result.Metrics!.Accuracy, Is.GreaterThanOrEqualTo(0.95));
+        Assert.That(result.Phases[0].StoppedByUpdater, Is.True);
+        Assert.That(result.Phases[0].EpochsRun, Is.EqualTo(8));
+    }
+
     [TestCase("imsat-vat")]
     [TestCase("dac")]
     [TestCase("rim")]
