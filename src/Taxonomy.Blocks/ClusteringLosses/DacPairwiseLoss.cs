@@ -15,7 +15,7 @@ namespace Taxonomy.Blocks.ClusteringLosses;
 /// state, moved by the 'dac-thresholds' updater. Without any selected pair the loss is 0.
 /// With a "transform", as in DAC's released code, the pairs are labelled from the clean images' features and the
 /// trained similarities are those of randomly transformed images T(x): the network learns to give T(x) the
-/// partition it gives x.
+/// partition it gives x. The T(x) pass leaves the batch-norm running statistics to the clean pass.
 /// </summary>
 [Block("dac-pairwise", Summary = "BCE on pairs whose cosine similarity is above the upper (similar) or below the lower (dissimilar) threshold (DAC); with a transform, pairs labelled on x and trained on T(x).")]
 public sealed class DacPairwiseLoss(DacPairwiseLoss.Options options) : IClusteringLoss
@@ -48,7 +48,7 @@ public sealed class DacPairwiseLoss(DacPairwiseLoss.Options options) : IClusteri
         if (_transform is not null)
         {
             var selector = step.Run.FeatureSelector;
-            similarity = CosineSimilarities(selector.Select(_transform.Forward(step, selector.RequiredLayers).Outputs));
+            similarity = CosineSimilarities(selector.Select(_transform.Forward(step, selector.RequiredLayers, keepStatistics: true).Outputs));
         }
         if (count == 0)
         {

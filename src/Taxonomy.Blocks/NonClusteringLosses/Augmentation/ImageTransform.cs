@@ -47,10 +47,15 @@ internal sealed class ImageTransform(ImageTransformOptions options) : IAugmentat
 {
     public torch.Tensor Apply(StepInput step, torch.Tensor cleanLogits) => Apply(step);
 
-    /// <summary>T(x) for the step's batch and the branch's <paramref name="layers"/> computed on it (in training mode).</summary>
-    public (torch.Tensor Inputs, BranchOutput Outputs) Forward(StepInput step, IEnumerable<string> layers)
+    /// <summary>
+    /// T(x) for the step's batch and the branch's <paramref name="layers"/> computed on it (in training mode). With
+    /// <paramref name="keepStatistics"/>, the pass leaves the batch-norm running statistics alone: when the trainer's
+    /// clean pass has updated them already, evaluation should see the clean images' statistics only.
+    /// </summary>
+    public (torch.Tensor Inputs, BranchOutput Outputs) Forward(StepInput step, IEnumerable<string> layers, bool keepStatistics = false)
     {
         var augmented = Apply(step);
+        using var frozen = keepStatistics ? new FrozenBatchStatistics(step.Run.Branch.Module) : null;
         return (augmented, step.Run.Branch.Forward(augmented, new HashSet<string>(layers)));
     }
 
