@@ -7,12 +7,13 @@ public enum OptimizerKind
 {
     Adam,
     Sgd,
+    Rmsprop,
 }
 
 /// <summary>Optimiser settings a phase may override (see <see cref="OptimizerOptions.Phases"/>).</summary>
 public class OptimizerSettings
 {
-    [Description("adam or sgd.")]
+    [Description("adam, sgd or rmsprop.")]
     public OptimizerKind? Type { get; set; }
 
     [Description("Learning rate.")]
@@ -22,6 +23,10 @@ public class OptimizerSettings
     [Description("Adam's β1, the decay of its first-moment average (PyTorch's default 0.9; DCGAN: 0.5).")]
     [Range(0.0, 0.999)]
     public double? Beta1 { get; set; }
+
+    [Description("RMSprop's ρ, the decay of its squared-gradient average (PyTorch's default 0.99; Keras's 0.9, as in DAC's code).")]
+    [Range(0.0, 0.9999)]
+    public double? Rho { get; set; }
 
     [Description("SGD momentum.")]
     [Range(0.0, 1.0)]
@@ -71,6 +76,7 @@ public sealed class OptimizerOptions : OptimizerSettings
             Decay = o.Decay ?? Decay ?? 1.0,
             DecayEvery = o.DecayEvery ?? DecayEvery ?? 0,
             Beta1 = o.Beta1 ?? Beta1 ?? 0.9,
+            Rho = o.Rho ?? Rho ?? 0.99,
         };
     }
 }
@@ -84,12 +90,16 @@ public sealed record EffectiveOptimizer(
 
     public double Beta1 { get; init; } = 0.9;
 
+    public double Rho { get; init; } = 0.99;
+
     /// <summary>True when the learning rate changes during a phase.</summary>
     public bool Decays => DecayEvery > 0 && Decay != 1.0;
 
     // Also the pre-training cache's key: a constant rate writes nothing new, so older keys hold.
-    public override string ToString() => (Type == OptimizerKind.Adam
-        ? $"adam lr {LearningRate:g4}{(Beta1 != 0.9 ? $" beta1 {Beta1:g4}" : "")} batch {BatchSize}"
-        : $"sgd lr {LearningRate:g4} momentum {Momentum}{(Nesterov ? " nesterov" : "")} batch {BatchSize}") +
-        (Decays ? $" decay {Decay:g4} every {DecayEvery} epochs" : "");
+    public override string ToString() => Type switch
+    {
+        OptimizerKind.Adam => $"adam lr {LearningRate:g4}{(Beta1 != 0.9 ? $" beta1 {Beta1:g4}" : "")} batch {BatchSize}",
+        OptimizerKind.Rmsprop => $"rmsprop lr {LearningRate:g4} rho {Rho:g4} batch {BatchSize}",
+        _ => $"sgd lr {LearningRate:g4} momentum {Momentum}{(Nesterov ? " nesterov" : "")} batch {BatchSize}",
+    } + (Decays ? $" decay {Decay:g4} every {DecayEvery} epochs" : "");
 }
