@@ -23,7 +23,8 @@ public enum TargetSource
 /// assignment Q of the batch's features to the centroids, mean over the batch. The centroids come from the
 /// cluster state; when an updater made them trainable, the gradient moves them too. With "balance", DEPICT's
 /// balanced-assignment term is added: the taxonomy's "cluster hardening + balanced assignments" pair. With a
-/// "transform", Q is of randomly transformed images against the clean images' P (DEC-DA's clustering phase).
+/// "transform", Q is of randomly transformed images against the clean images' P (DEC-DA's clustering phase); that pass
+/// leaves the batch-norm running statistics to the clean pass.
 /// </summary>
 [Block("cluster-hardening", Summary = "KL(P || Q) of the Student-t soft assignment Q to a sharpened target P (DEC, IDEC); with a transform, Q of randomly transformed images against the clean P (DEC-DA).")]
 public sealed class ClusterHardeningLoss(ClusterHardeningLoss.Options options) : IClusteringLoss
@@ -60,7 +61,7 @@ public sealed class ClusterHardeningLoss(ClusterHardeningLoss.Options options) :
             ?? throw new InvalidOperationException("cluster-hardening: the cluster state has no centroids yet.");
         var features = _transform is null
             ? step.Features
-            : step.Run.FeatureSelector.Select(_transform.Forward(step, step.Run.FeatureSelector.RequiredLayers).Outputs);
+            : step.Run.FeatureSelector.Select(_transform.Forward(step, step.Run.FeatureSelector.RequiredLayers, keepStatistics: true).Outputs);
         var q = StudentT.SoftAssignment(features, centroids, options.Alpha);
         var p = options.Target == TargetSource.Batch
             ? StudentT.TargetDistribution(q.detach())
