@@ -102,26 +102,4 @@ public sealed class DacPairwiseLossTests
         var labelledOnTransformed = -(similarT * trained.log() + dissimilarT * (1 - trained).log()).sum() / (similarT.sum() + dissimilarT.sum());
         Assert.That(loss, Is.Not.EqualTo(labelledOnTransformed.item<float>()).Within(1e-5), "the labels come from x, not T(x)");
     }
-
-    [Test]
-    public void The_transformed_pass_leaves_the_batch_norm_statistics_to_the_clean_pass()
-    {
-        using var scope = NewDisposeScope();
-        manual_seed(4);
-        var options = new MlpClassifierBranch.Options { Dims = [8], BatchNorm = true };
-        using var branch = new MlpClassifierBranch(options);
-        branch.Build([16], clusters: 3);
-        branch.Module.train();
-        var x = rand(6, 16);
-        var clean = branch.Forward(x, new HashSet<string> { Layers.Embedding });
-        using var run = new FakeRunContext(x, clusters: 3) { BranchUnderTest = branch };
-        run.State.PairThresholds = (0.9, 0.1);
-        var norm = branch.Module.modules().OfType<TorchSharp.Modules.NormBase>().First();
-        var mean = norm.running_mean!.clone();
-
-        new DacPairwiseLoss(new DacPairwiseLoss.Options { Transform = new ImageTransformOptions { Noise = 1, ImageShape = [1, 4, 4] } })
-            .Compute(new StepInput(new Batch(x, arange(6)), clean, run));
-
-        Assert.That(norm.running_mean!.allclose(mean, rtol: 0, atol: 0), Is.True);
-    }
 }
