@@ -111,14 +111,10 @@ public sealed class ClusterHardeningLossTests
         // DEC-DA's clustering phase. 4×4 images seen flat through a small autoencoder; P is the batch target of the clean
         // images' q, so the loss is KL(P(x) || Q(T(x))). The same seed draws the same T in a twin run.
         using var scope = NewDisposeScope();
-        manual_seed(5);
-        var options = new MlpAutoencoderBranch.Options { Dims = [8, 2] };
-        options.ApplyDefaults();
-        using var branch = new MlpAutoencoderBranch(options);
-        branch.Build([16], clusters: 2);
+        using var branch = TinyAutoencoder.Build(seed: 5);
         var x = rand(4, 16);
         var transform = new ImageTransformOptions { Rotation = 30, Shift = 0.25, ImageShape = [1, 4, 4] };
-        Tensor Embedding(Tensor inputs) => branch.Forward(inputs, new HashSet<string> { Layers.Embedding })[Layers.Embedding];
+        Tensor Embedding(Tensor inputs) => branch.Embed(inputs);
         using var run = new FakeRunContext(x, clusters: 2) { BranchUnderTest = branch };
         run.State.SetCentroids(rand(2, 2), trainable: false);
         var p = StudentT.TargetDistribution(StudentT.SoftAssignment(Embedding(x), run.State.Centroids!, 1.0));

@@ -68,16 +68,12 @@ public sealed class DacPairwiseLossTests
         // flat through a small autoencoder's embedding; u = l = t, the median clean similarity, labels both ways. The
         // same seed draws the same T in a twin run.
         using var scope = NewDisposeScope();
-        manual_seed(3);
-        var branchOptions = new MlpAutoencoderBranch.Options { Dims = [8, 3] };
-        branchOptions.ApplyDefaults();
-        using var branch = new MlpAutoencoderBranch(branchOptions);
-        branch.Build([16], clusters: 2);
+        using var branch = TinyAutoencoder.Build(seed: 3, embedding: 3);
         var x = rand(6, 16);
         var transform = new ImageTransformOptions { Rotation = 30, Shift = 0.25, ImageShape = [1, 4, 4] };
         Tensor Similarities(Tensor inputs)
         {
-            var f = nn.functional.normalize(branch.Forward(inputs, new HashSet<string> { Layers.Embedding })[Layers.Embedding], p: 2, dim: 1);
+            var f = nn.functional.normalize(branch.Embed(inputs), p: 2, dim: 1);
             return f.matmul(f.t());
         }
         using var run = new FakeRunContext(x, clusters: 2) { BranchUnderTest = branch };

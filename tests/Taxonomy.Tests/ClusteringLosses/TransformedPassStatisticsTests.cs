@@ -1,6 +1,5 @@
 using Taxonomy.Abstractions.Blocks;
 using Taxonomy.Abstractions.Training;
-using Taxonomy.Blocks.Branches;
 using Taxonomy.Blocks.ClusteringLosses;
 using Taxonomy.Blocks.NonClusteringLosses.Augmentation;
 using Taxonomy.Tests.TestSupport;
@@ -29,11 +28,7 @@ public sealed class TransformedPassStatisticsTests
     public void The_transformed_pass_leaves_the_batch_norm_statistics_to_the_clean_pass(Func<IClusteringLoss> loss)
     {
         using var scope = NewDisposeScope();
-        manual_seed(6);
-        var options = new MlpAutoencoderBranch.Options { Dims = [8, 2], BatchNorm = true };
-        options.ApplyDefaults();
-        using var branch = new MlpAutoencoderBranch(options);
-        branch.Build([16], clusters: 2);
+        using var branch = TinyAutoencoder.Build(seed: 6, batchNorm: true);
         branch.Module.train();
         var x = rand(6, 16);
         var clean = branch.Forward(x, new HashSet<string> { Layers.Embedding });
