@@ -59,10 +59,7 @@ public sealed class ClusterHardeningLoss(ClusterHardeningLoss.Options options) :
         var state = step.Run.State;
         var centroids = state.Centroids
             ?? throw new InvalidOperationException("cluster-hardening: the cluster state has no centroids yet.");
-        var features = _transform is null
-            ? step.Features
-            : step.Run.FeatureSelector.Select(_transform.Forward(step, step.Run.FeatureSelector.RequiredLayers, keepStatistics: true).Outputs);
-        var q = StudentT.SoftAssignment(features, centroids, options.Alpha);
+        var q = StudentT.SoftAssignment(_transform?.Features(step) ?? step.Features, centroids, options.Alpha);
         var p = options.Target == TargetSource.Batch
             ? StudentT.TargetDistribution(q.detach())
             : (state.TargetDistribution

@@ -47,8 +47,7 @@ public sealed class DacPairwiseLoss(DacPairwiseLoss.Options options) : IClusteri
         }
         if (_transform is not null)
         {
-            var selector = step.Run.FeatureSelector;
-            similarity = CosineSimilarities(selector.Select(_transform.Forward(step, selector.RequiredLayers, keepStatistics: true).Outputs));
+            similarity = CosineSimilarities(_transform.Features(step));
         }
         if (count == 0)
         {

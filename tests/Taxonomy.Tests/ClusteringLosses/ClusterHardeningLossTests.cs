@@ -1,5 +1,4 @@
 using Taxonomy.Abstractions.Training;
-using Taxonomy.Blocks.Branches;
 using Taxonomy.Blocks.ClusteringLosses;
 using Taxonomy.Blocks.NonClusteringLosses.Augmentation;
 using Taxonomy.Tests.TestSupport;

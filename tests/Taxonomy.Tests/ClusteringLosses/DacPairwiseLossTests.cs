@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using Taxonomy.Abstractions.Registration;
 using Taxonomy.Abstractions.Training;
-using Taxonomy.Blocks.Branches;
 using Taxonomy.Blocks.ClusteringLosses;
 using Taxonomy.Blocks.NonClusteringLosses.Augmentation;
 using Taxonomy.Tests.TestSupport;

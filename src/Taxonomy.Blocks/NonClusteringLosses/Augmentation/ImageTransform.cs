@@ -59,6 +59,16 @@ internal sealed class ImageTransform(ImageTransformOptions options) : IAugmentat
         return (augmented, step.Run.Branch.Forward(augmented, new HashSet<string>(layers)));
     }
 
+    /// <summary>
+    /// The clustering features of T(x), for a clustering loss that works beside the trainer's clean pass (DEC-DA's
+    /// cluster hardening, DAC): the batch-norm running statistics stay those of the clean images.
+    /// </summary>
+    public torch.Tensor Features(StepInput step)
+    {
+        var selector = step.Run.FeatureSelector;
+        return selector.Select(Forward(step, selector.RequiredLayers, keepStatistics: true).Outputs);
+    }
+
     /// <summary>T(x) for the step's batch: it does not depend on the network.</summary>
     public torch.Tensor Apply(StepInput step)
     {
