@@ -6,7 +6,7 @@ using Taxonomy.Abstractions.Data;
 using Taxonomy.Abstractions.Registration;
 using Taxonomy.Abstractions.Training;
 using Taxonomy.Blocks.Clustering;
-using Taxonomy.Blocks.NonClusteringLosses.Augmentation;
+using Taxonomy.Blocks.Augmentation;
 
 namespace Taxonomy.Blocks.ClusteringLosses;
 

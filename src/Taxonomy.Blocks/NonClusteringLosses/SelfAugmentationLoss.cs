@@ -1,10 +1,9 @@
 using System.ComponentModel;
-using System.ComponentModel.DataAnnotations;
 using TorchSharp;
 using Taxonomy.Abstractions.Blocks;
 using Taxonomy.Abstractions.Registration;
 using Taxonomy.Abstractions.Training;
-using Taxonomy.Blocks.NonClusteringLosses.Augmentation;
+using Taxonomy.Blocks.Augmentation;
 
 namespace Taxonomy.Blocks.NonClusteringLosses;
 
@@ -38,7 +37,7 @@ public sealed class SelfAugmentationLoss(SelfAugmentationLoss.Options options) :
         [Description("Options of rpt: epsilon (fixed radius) or epsilonScale and neighbour (ε_i = epsilonScale × distance to the k-th neighbour); absent: IMSAT's 0.25 and 10.")]
         public PerturbationOptions? Rpt { get; set; }
 
-        [Description("Options of vat: xi, iterations, and epsilon or epsilonScale and neighbour as for rpt; absent: IMSAT's ξ = 10, 1 iteration, 0.25 × 10th-neighbour distance.")]
+        [Description("Options of vat: xi, xiRelative, iterations, and epsilon or epsilonScale and neighbour as for rpt; absent: IMSAT's ξ = 10, 1 iteration, 0.25 × 10th-neighbour distance.")]
         public VatOptions? Vat { get; set; }
 
         [Description("Options of transform: rotation (degrees), shift and zoom (fractions), noise (std), imageShape for flat samples; absent: 10°, 0.1, 0.1, no noise.")]
@@ -105,29 +104,5 @@ public sealed class SelfAugmentationLoss(SelfAugmentationLoss.Options options) :
             logits = step.Run.Branch.Forward(augmented, new HashSet<string> { Layers.Logits })[Layers.Logits];
         }
         return Directions.Kl(clean, logits);
-    }
-}
-
-/// <summary>Checks of options nested in a block's options ([Range] and Validate), named "vat.xi" etc.</summary>
-internal static class NestedOptions
-{
-    public static IEnumerable<(string Option, string Message)> Check(BlockOptions settings, string optionsName, string implied)
-    {
-        if (settings.Type.Length > 0)
-        {
-            yield return ($"{optionsName}.type", $"not needed: the type is '{implied}'");
-        }
-        var results = new List<ValidationResult>();
-        Validator.TryValidateObject(settings, new ValidationContext(settings), results, validateAllProperties: true);
-        foreach (var result in results)
-        {
-            var member = result.MemberNames.FirstOrDefault() ?? "";
-            var camel = member.Length == 0 ? member : char.ToLowerInvariant(member[0]) + member[1..];
-            yield return ($"{optionsName}.{camel}", result.ErrorMessage ?? "is not valid");
-        }
-        foreach (var (option, message) in settings.Validate())
-        {
-            yield return ($"{optionsName}.{option}", message);
-        }
     }
 }

@@ -1,6 +1,6 @@
 using Taxonomy.Abstractions.Training;
 using Taxonomy.Blocks.ClusteringLosses;
-using Taxonomy.Blocks.NonClusteringLosses.Augmentation;
+using Taxonomy.Blocks.Augmentation;
 using Taxonomy.Tests.TestSupport;
 using static Taxonomy.Tests.ClusteringLosses.StudentTTests;
 using static TorchSharp.torch;

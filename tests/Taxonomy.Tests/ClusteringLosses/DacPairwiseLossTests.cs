@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using Taxonomy.Abstractions.Registration;
 using Taxonomy.Abstractions.Training;
 using Taxonomy.Blocks.ClusteringLosses;
-using Taxonomy.Blocks.NonClusteringLosses.Augmentation;
+using Taxonomy.Blocks.Augmentation;
 using Taxonomy.Tests.TestSupport;
 using static TorchSharp.torch;
 

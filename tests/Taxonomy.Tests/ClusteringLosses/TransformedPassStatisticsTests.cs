@@ -1,7 +1,7 @@
 using Taxonomy.Abstractions.Blocks;
 using Taxonomy.Abstractions.Training;
 using Taxonomy.Blocks.ClusteringLosses;
-using Taxonomy.Blocks.NonClusteringLosses.Augmentation;
+using Taxonomy.Blocks.Augmentation;
 using Taxonomy.Tests.TestSupport;
 using static TorchSharp.torch;
 

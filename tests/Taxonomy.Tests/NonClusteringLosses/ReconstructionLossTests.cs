@@ -2,7 +2,7 @@ using TorchSharp;
 using Taxonomy.Abstractions.Training;
 using Taxonomy.Blocks.Branches;
 using Taxonomy.Blocks.NonClusteringLosses;
-using Taxonomy.Blocks.NonClusteringLosses.Augmentation;
+using Taxonomy.Blocks.Augmentation;
 using Taxonomy.Tests.TestSupport;
 
 namespace Taxonomy.Tests.NonClusteringLosses;

@@ -1,9 +1,10 @@
 using System.Text.Json.Nodes;
+using Taxonomy.Abstractions.Blocks;
 using Taxonomy.Abstractions.Data;
 using Taxonomy.Abstractions.Training;
 using Taxonomy.Blocks.Branches;
 using Taxonomy.Blocks.NonClusteringLosses;
-using Taxonomy.Blocks.NonClusteringLosses.Augmentation;
+using Taxonomy.Blocks.Augmentation;
 using Taxonomy.Tests.TestSupport;
 using static TorchSharp.torch;
 
@@ -46,6 +47,27 @@ public sealed class SelfAugmentationLossTests
 
         Assert.That(moved, Is.EqualTo(new[] { 2.5, 1.25, 2.5 }).Within(1e-5));
         Assert.That(run.Messages.Single(), Does.Contain("0.25 × distance to the 10th nearest neighbour"));
+    }
+
+    [TestCase(false, new[] { 10.0, 10, 10 })]
+    [TestCase(true, new[] { 25.0, 12.5, 25 })]
+    public void The_vat_probe_lies_xi_from_x_or_xi_times_epsilon_when_relative(bool relative, double[] expected)
+    {
+        // The same 12 points as above (ε = 2.5, 1.25, 2.5 for samples 0, 5, 11). The first pass is the probe x + ξ·d.
+        using var scope = NewDisposeScope();
+        using var run = RunWithLinearBranch(Enumerable.Range(0, 12).Select(i => new float[] { i, 0 }).ToArray());
+        var recorder = new InputRecordingBranch(run.Branch);
+        run.BranchUnderTest = recorder;
+        var vat = new VirtualAdversarialPerturbation(new VatOptions { Xi = 10, XiRelative = relative });
+        var step = run.Step(run.Data.Features.index_select(0, tensor(new long[] { 0, 5, 11 })), 0, 5, 11);
+        var clean = recorder.Inner.Forward(step.Batch.Inputs, new HashSet<string>())[Layers.Logits];
+
+        vat.Apply(step, clean);
+
+        var probe = recorder.Inputs.Single();
+        var x = step.Batch.Inputs.data<float>().ToArray();
+        var distances = Enumerable.Range(0, 3).Select(i => Math.Sqrt(Enumerable.Range(0, 2).Sum(j => Math.Pow(probe[2 * i + j] - x[2 * i + j], 2))));
+        Assert.That(distances, Is.EqualTo(expected).Within(1e-4));
     }
 
     [Test]
@@ -193,6 +215,28 @@ public sealed class SelfAugmentationLossTests
         var step = run.Step(run.Data.Features, Enumerable.Range(0, run.Data.Count).Select(i => (long)i).ToArray());
         step.Outputs.Set(Layers.Logits, run.Branch.Forward(step.Batch.Inputs, new HashSet<string>())[Layers.Logits]);
         return step;
+    }
+
+    /// <summary>Passes everything to <see cref="Inner"/> and keeps each forward pass's inputs, flattened (tensors would die with the pass's dispose scope).</summary>
+    private sealed class InputRecordingBranch(IBranch inner) : IBranch
+    {
+        public IBranch Inner => inner;
+
+        public List<float[]> Inputs { get; } = [];
+
+        public IReadOnlySet<string> Outputs => inner.Outputs;
+
+        public nn.Module Module => inner.Module;
+
+        public void Build(long[] sampleShape, int clusters) => inner.Build(sampleShape, clusters);
+
+        public BranchOutput Forward(Tensor inputs, IReadOnlySet<string> required)
+        {
+            Inputs.Add(inputs.detach().data<float>().ToArray());
+            return inner.Forward(inputs, required);
+        }
+
+        public void Dispose() => inner.Dispose();
     }
 
     /// <summary>A run over <paramref name="points"/> with a two-cluster classifier, linear unless <paramref name="dims"/> says otherwise (seeded).</summary>

@@ -1,7 +1,7 @@
 using TorchSharp;
 using Taxonomy.Abstractions.Training;
 
-namespace Taxonomy.Blocks.NonClusteringLosses.Augmentation;
+namespace Taxonomy.Blocks.Augmentation;
 
 /// <summary>
 /// IMSAT's random perturbation training (RPT): T(x) = x + ε·r, r uniform on the unit hyper-sphere (a normalised

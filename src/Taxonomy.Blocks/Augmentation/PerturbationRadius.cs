@@ -6,7 +6,7 @@ using Taxonomy.Abstractions.Registration;
 using Taxonomy.Abstractions.Training;
 using Taxonomy.Blocks.Clustering;
 
-namespace Taxonomy.Blocks.NonClusteringLosses.Augmentation;
+namespace Taxonomy.Blocks.Augmentation;
 
 /// <summary>Options of the perturbations: how large a step away from x is (a fixed ε, or IMSAT's per-sample ε).</summary>
 public class PerturbationOptions : BlockOptions

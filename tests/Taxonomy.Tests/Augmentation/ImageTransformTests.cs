@@ -1,8 +1,8 @@
-using Taxonomy.Blocks.NonClusteringLosses.Augmentation;
+using Taxonomy.Blocks.Augmentation;
 using Taxonomy.Tests.TestSupport;
 using static TorchSharp.torch;
 
-namespace Taxonomy.Tests.NonClusteringLosses;
+namespace Taxonomy.Tests.Augmentation;
 
 [TestFixture]
 public sealed class ImageTransformTests

@@ -1,4 +1,4 @@
-namespace Taxonomy.Blocks.NonClusteringLosses.Augmentation;
+namespace Taxonomy.Blocks.Augmentation;
 
 /// <summary>How the losses that work on images see a sample: its own [c, h, w], a given imageShape, or a square.</summary>
 internal static class ImageShape

@@ -2,7 +2,7 @@ using System.ComponentModel;
 using System.Text.Json.Serialization;
 using Taxonomy.Abstractions.Registration;
 
-namespace Taxonomy.Blocks.NonClusteringLosses.Augmentation;
+namespace Taxonomy.Blocks.Augmentation;
 
 /// <summary>Options of a loss that can see randomly transformed images T(x) instead of x (DEC-DA, Guo et al. 2018; DAC).</summary>
 public abstract class TransformableLossOptions : LossOptions

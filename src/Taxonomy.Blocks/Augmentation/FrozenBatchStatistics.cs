@@ -1,7 +1,7 @@
 using TorchSharp;
 using TorchSharp.Modules;
 
-namespace Taxonomy.Blocks.NonClusteringLosses.Augmentation;
+namespace Taxonomy.Blocks.Augmentation;
 
 /// <summary>
 /// Keeps the batch-norm running statistics of a network as they are while perturbed inputs go through it (IMSAT's

@@ -1,7 +1,7 @@
 using TorchSharp;
 using Taxonomy.Abstractions.Training;
 
-namespace Taxonomy.Blocks.NonClusteringLosses.Augmentation;
+namespace Taxonomy.Blocks.Augmentation;
 
 /// <summary>
 /// A transformation T of a batch's inputs, nested in the 'self-augmentation' loss (IMSAT's T(x)). It may read the run

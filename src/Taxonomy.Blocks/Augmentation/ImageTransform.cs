@@ -4,7 +4,7 @@ using TorchSharp;
 using Taxonomy.Abstractions.Registration;
 using Taxonomy.Abstractions.Training;
 
-namespace Taxonomy.Blocks.NonClusteringLosses.Augmentation;
+namespace Taxonomy.Blocks.Augmentation;
 
 /// <summary>Options of the image transform: the largest rotation, shift and zoom, and the noise level.</summary>
 public sealed class ImageTransformOptions : BlockOptions
