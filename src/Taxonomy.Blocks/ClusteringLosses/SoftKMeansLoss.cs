@@ -46,6 +46,9 @@ public sealed class SoftKMeansLoss(SoftKMeansLoss.Options options) : IClustering
         [Description("Number of α values of the 'dkm' schedule (DKM: 40).")]
         [Range(1, 10_000)]
         public int AlphaSteps { get; set; } = 40;
+
+        [Description("Divide the loss by the number of input features D, so that weight is DKM's λ against a reconstruction error summed over the features (the framework's is their mean): one weight for 8×8 and 28×28 images alike.")]
+        public bool PerInputFeature { get; set; }
     }
 
     private readonly double[] _dkmAlphas = DkmAlphas(options.AlphaStart, options.AlphaSteps);
@@ -60,7 +63,8 @@ public sealed class SoftKMeansLoss(SoftKMeansLoss.Options options) : IClustering
             ?? throw new InvalidOperationException("soft-kmeans loss: the cluster state has no centroids yet.");
         var distances = KMeans.SquaredDistances(step.Features, centroids);
         var weights = distances.mul(-AlphaAt(step.Run.Progress)).softmax(1);
-        return weights.mul(distances).sum(1).mean();
+        var loss = weights.mul(distances).sum(1).mean();
+        return options.PerInputFeature ? loss / InputFeatures(step.Batch.Inputs) : loss;
     }
 
     /// <summary>α at a point of training (see <see cref="AlphaSchedule"/>).</summary>
@@ -70,6 +74,8 @@ public sealed class SoftKMeansLoss(SoftKMeansLoss.Options options) : IClustering
         AlphaSchedule.Geometric => options.AlphaStart * Math.Pow(options.Alpha / options.AlphaStart, progress.Fraction),
         _ => options.Alpha,
     };
+
+    private static long InputFeatures(torch.Tensor inputs) => inputs.shape.Skip(1).Aggregate(1L, (product, size) => product * size);
 
     /// <summary>DKM's sequence (MaziarMF/deep-k-means, dkm.py): α_1 = start, α_n = 2^{1/ln(n)²}·α_{n−1}; 0.1 rises to ≈ 28 in 40 steps.</summary>
     private static double[] DkmAlphas(double start, int steps)

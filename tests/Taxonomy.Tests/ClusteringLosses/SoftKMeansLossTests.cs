@@ -1,3 +1,4 @@
+using Taxonomy.Abstractions.Data;
 using Taxonomy.Abstractions.Training;
 using Taxonomy.Blocks.ClusteringLosses;
 using Taxonomy.Tests.TestSupport;
@@ -30,6 +31,21 @@ public sealed class SoftKMeansLossTests
         Assert.That(loss.item<float>(), Is.EqualTo((Row(1, 4) + Row(1, 2)) / 2).Within(1e-6));
         loss.backward();
         Assert.That(run.State.TrainableCentroids!.grad, Is.Not.Null, "trainable centroids are optimised jointly");
+    }
+
+    [Test]
+    public void Per_input_feature_divides_the_loss_by_the_size_of_a_sample()
+    {
+        // The same features and centroids as above (hard loss 1.0 at α = 1000), with 1×2×3 images as inputs: D = 6.
+        using var scope = NewDisposeScope();
+        using var run = new FakeRunContext(zeros(2, 2), clusters: 2);
+        run.State.SetCentroids(tensor(new float[,] { { 1, 0 }, { 0, 2 } }), trainable: false);
+        var outputs = new BranchOutput();
+        outputs.Set(Layers.Embedding, tensor(new float[,] { { 0, 0 }, { 1, 1 } }));
+        var step = new StepInput(new Batch(zeros(2, 1, 2, 3), tensor(new long[] { 0, 1 })), outputs, run);
+        var loss = new SoftKMeansLoss(new SoftKMeansLoss.Options { Alpha = 1000, PerInputFeature = true });
+
+        Assert.That(loss.Compute(step).item<float>(), Is.EqualTo(1.0 / 6).Within(1e-6));
     }
 
     [Test]
