@@ -37,7 +37,7 @@ public sealed class SelfAugmentationLoss(SelfAugmentationLoss.Options options) :
         [Description("Options of rpt: epsilon (fixed radius) or epsilonScale and neighbour (ε_i = epsilonScale × distance to the k-th neighbour); absent: IMSAT's 0.25 and 10.")]
         public PerturbationOptions? Rpt { get; set; }
 
-        [Description("Options of vat: xi, xiRelative, iterations, and epsilon or epsilonScale and neighbour as for rpt; absent: IMSAT's ξ = 10, 1 iteration, 0.25 × 10th-neighbour distance.")]
+        [Description("Options of vat: xi, iterations, and epsilon or epsilonScale and neighbour as for rpt; absent: IMSAT's ξ = 10, 1 iteration, 0.25 × 10th-neighbour distance.")]
         public VatOptions? Vat { get; set; }
 
         [Description("Options of transform: rotation (degrees), shift and zoom (fractions), noise (std), imageShape for flat samples; absent: 10°, 0.1, 0.1, no noise.")]
