@@ -16,7 +16,7 @@ namespace Taxonomy.Blocks.Branches;
 /// (linear, batch norm, activation), and a linear head with one output per cluster, optionally batch-normalised as DAC's.
 /// Outputs: hidden1…hiddenN (the conv stages' feature maps, then the dense layers), embedding (the last hidden layer,
 /// flattened), logits and probabilities. Every convolution is a <see cref="VerifiedConv2d"/> (see
-/// <see cref="ConvolutionBackend"/>: libtorch's fast oneDNN kernels return wrong values on our CPUs).
+/// <see cref="ConvolutionBackend"/>: libtorch's fast oneDNN kernels return wrong values on some of our CPUs).
 /// </summary>
 [Block("cnn-classifier", Summary = "Convolutional classifier for images: conv + BN + ReLU + max-pool stages, dense layers, K-way softmax head (DAC).")]
 public sealed class CnnClassifierBranch(CnnClassifierBranch.Options options) : IBranch

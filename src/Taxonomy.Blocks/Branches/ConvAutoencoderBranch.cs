@@ -29,7 +29,7 @@ public enum Downsampling
 /// Outputs: embedding, reconstruction, and hidden1…hiddenL, the feature maps [C_i, h_i, w_i] of the L stages
 /// (the feature selectors flatten them).
 /// Every convolution is a <see cref="VerifiedConv2d"/>, computed the way <see cref="ConvolutionBackend"/> checked right
-/// on this machine (libtorch 2.10's fast oneDNN kernels return wrong values on our CPUs).
+/// on this machine (libtorch 2.10's fast oneDNN kernels return wrong values on some of our CPUs).
 /// </summary>
 [Block("conv-autoencoder", Summary = "Convolutional autoencoder for images: strided or max-pooled conv stages, linear embedding, mirrored decoder.")]
 public sealed class ConvAutoencoderBranch(ConvAutoencoderBranch.Options options) : IBranch

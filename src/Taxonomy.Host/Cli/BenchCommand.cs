@@ -44,6 +44,10 @@ internal static class BenchCommand
             }
             Console.WriteLine($"{"post-cluster",-14}{"",7}{result.PostClusteringSeconds,10:F2} s");
             Console.WriteLine($"process peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20)} MB");
+            if (ConvolutionBackend.Description is { } convolutions)
+            {
+                Console.WriteLine($"convolutions: {convolutions}");
+            }
             CompareWithBareLoop(method, result, limit);
             return 0;
         });

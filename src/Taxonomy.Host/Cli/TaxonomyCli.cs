@@ -18,6 +18,7 @@ public static class TaxonomyCli
             ListCommand.Create(),
             BenchCommand.Create(),
             Table1Command.Create(),
+            ConvolutionProbeCommand.Create(),
         };
         try
         {

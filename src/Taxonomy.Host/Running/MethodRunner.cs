@@ -6,6 +6,7 @@ using TorchSharp;
 using Taxonomy.Abstractions.Data;
 using Taxonomy.Abstractions.Registration;
 using Taxonomy.Abstractions.Training;
+using Taxonomy.Blocks.Branches;
 using Taxonomy.Blocks.Data;
 using Taxonomy.Blocks.Metrics;
 using Taxonomy.Host.Composition;
@@ -62,6 +63,10 @@ public sealed class MethodRunner(IServiceProvider services, TextWriter log)
             scope.ServiceProvider.GetRequiredService<IKMeans>(), clusters, log);
         var cache = settings.PretrainingCache ? new PretrainingCache(PretrainingCache.DefaultDirectory) : null;
         var phases = new Trainer(pipeline, run, settings, cache, epochLimit).Train();
+        if (ConvolutionBackend.Description is { } convolutions)
+        {
+            log.WriteLine($"convolutions: {convolutions}");
+        }
         if (saveBranchTo is not null)
         {
             BranchWeights.Save(pipeline.Branch.Module, saveBranchTo);
