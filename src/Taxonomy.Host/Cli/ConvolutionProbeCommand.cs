@@ -40,7 +40,7 @@ internal static class ConvolutionProbeCommand
         start.Environment.Remove("ONEDNN_MAX_CPU_ISA");
         using var child = Process.Start(start) ?? throw new InvalidOperationException($"could not start {executable}");
         var output = child.StandardOutput.ReadToEndAsync();
-        var error = child.StandardError.ReadToEndAsync();
+        _ = child.StandardError.ReadToEndAsync();   // drained, so that a chatty child never blocks on a full pipe
         if (!child.WaitForExit(Patience))
         {
             child.Kill(entireProcessTree: true);
