@@ -64,7 +64,8 @@ public sealed class SoftKMeansLoss(SoftKMeansLoss.Options options) : IClustering
         var distances = KMeans.SquaredDistances(step.Features, centroids);
         var weights = distances.mul(-AlphaAt(step.Run.Progress)).softmax(1);
         var loss = weights.mul(distances).sum(1).mean();
-        return options.PerInputFeature ? loss / InputFeatures(step.Batch.Inputs) : loss;
+        var inputs = step.Batch.Inputs;
+        return options.PerInputFeature ? loss / (inputs.numel() / inputs.shape[0]) : loss;
     }
 
     /// <summary>α at a point of training (see <see cref="AlphaSchedule"/>).</summary>
@@ -74,8 +75,6 @@ public sealed class SoftKMeansLoss(SoftKMeansLoss.Options options) : IClustering
         AlphaSchedule.Geometric => options.AlphaStart * Math.Pow(options.Alpha / options.AlphaStart, progress.Fraction),
         _ => options.Alpha,
     };
-
-    private static long InputFeatures(torch.Tensor inputs) => inputs.shape.Skip(1).Aggregate(1L, (product, size) => product * size);
 
     /// <summary>DKM's sequence (MaziarMF/deep-k-means, dkm.py): α_1 = start, α_n = 2^{1/ln(n)²}·α_{n−1}; 0.1 rises to ≈ 28 in 40 steps.</summary>
     private static double[] DkmAlphas(double start, int steps)
