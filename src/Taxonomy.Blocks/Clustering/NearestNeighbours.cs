@@ -18,13 +18,15 @@ internal static class NearestNeighbours
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var exact = features.reshape(features.shape[0], -1).to(torch.float64);
-        var n = exact.shape[0];
+        // float32 for the products; rows are widened to float64 only where they are re-measured (a full float64
+        // copy of 70,000 images would be 440 MB of the search's peak).
+        var source = features.reshape(features.shape[0], -1);
+        var x = source.to(torch.float32);
+        var n = x.shape[0];
         if (k >= n)
         {
             throw new ArgumentException($"{k} nearest neighbours need more than {k} samples; the data set has {n}");
         }
-        var x = exact.to(torch.float32);
         var squared = x.square().sum(1);
         var candidates = Math.Min(k + Margin, n - 1);
         var distances = new List<torch.Tensor>();
@@ -36,12 +38,13 @@ internal static class NearestNeighbours
             using var chunkScope = torch.NewDisposeScope();
             var length = Math.Min(chunk, n - start);
             var rows = x.narrow(0, start, length);
-            var d2 = squared.narrow(0, start, length).unsqueeze(1) + squared.unsqueeze(0) - 2 * rows.matmul(x.t());
+            // In place: one [1024, n] buffer instead of three.
+            var d2 = rows.matmul(x.t()).mul_(-2).add_(squared.unsqueeze(0)).add_(squared.narrow(0, start, length).unsqueeze(1));
             // Exclude each row's own sample (rather than dropping the nearest, which a duplicate may be).
             d2.diagonal(offset: start).fill_(float.PositiveInfinity);
             var (_, nearest) = d2.topk((int)candidates, dim: 1, largest: false, sorted: false);
-            var refined = (exact.index_select(0, nearest.reshape(-1)).reshape(length, candidates, -1) -
-                           exact.narrow(0, start, length).unsqueeze(1)).square().sum(2);
+            var refined = (source.index_select(0, nearest.reshape(-1)).to(torch.float64).reshape(length, candidates, -1) -
+                           source.narrow(0, start, length).to(torch.float64).unsqueeze(1)).pow_(2).sum(2);
             var (values, order) = refined.topk(k, dim: 1, largest: false, sorted: true);
             distances.Add(values.sqrt().MoveToOuterDisposeScope());
             indices.Add(nearest.gather(1, order).MoveToOuterDisposeScope());
