@@ -83,12 +83,11 @@ public sealed class DiscriminativeMethodTests
     }
 
     [Test]
-    public void Dac_with_the_mlp_classifier_clusters_separated_blobs()
+    public void Dac_on_flat_data_clusters_separated_blobs()
     {
-        // Flat data: the MLP classifier with DAC's batch-normalised head instead of the CNN.
-        var result = Run("dac", [.. Small("dac"), "schedule.clusteringEpochs=100",
-            "preprocessor=[{\"type\": \"unit-scale\"}, {\"type\": \"flatten\"}]",
-            "branch={\"type\": \"mlp-classifier\", \"dims\": [32, 32], \"headBatchNorm\": true}"]);
+        // dac-mlp.json: the MLP classifier with DAC's batch-normalised head instead of the CNN, on the flat blobs.
+        var result = Run("dac-mlp", [.. s_smallMlp, "schedule.clusteringEpochs=100",
+            "clusterUpdater.upperStep=0.05", "clusterUpdater.lowerStep=0.005"]);
         Assert.That(result.Metrics!.Accuracy, Is.GreaterThanOrEqualTo(0.95));
     }
 
