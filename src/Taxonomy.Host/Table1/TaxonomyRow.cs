@@ -47,12 +47,17 @@ public sealed record TaxonomyRow(string Method, string File, IReadOnlyList<strin
         var defaults = (BlockOptions)Activator.CreateInstance(block.Descriptor.OptionsType)!;
         defaults.ApplyDefaults();
         var reference = (JsonObject)OptionsJson.Serialize(defaults);
-        var changed = actual
-            .Where(p => p.Key != "type" && p.Value is not null && !JsonNode.DeepEquals(p.Value, reference[p.Key]))
-            .Select(p => $"{p.Key} {Compact(p.Value!)}")
-            .ToList();
+        var changed = Changed(actual, reference).ToList();
         return changed.Count == 0 ? block.Descriptor.Name : $"{block.Descriptor.Name} ({string.Join(", ", changed)})";
     }
+
+    /// <summary>"option value" for each option unlike the reference; nested options (e.g. "vat") as "vat (xi 1)".</summary>
+    private static IEnumerable<string> Changed(JsonObject actual, JsonObject? reference) =>
+        actual
+            .Where(p => p.Key != "type" && p.Value is not null && !JsonNode.DeepEquals(p.Value, reference?[p.Key]))
+            .Select(p => p.Value is JsonObject nested
+                ? $"{p.Key} ({string.Join(", ", Changed(nested, reference?[p.Key] as JsonObject))})"
+                : $"{p.Key} {Compact(p.Value!)}");
 
     private static string Compact(JsonNode value) => value switch
     {

@@ -31,6 +31,21 @@ public sealed class Table1Tests
     }
 
     [Test]
+    public void Nested_options_show_only_their_own_non_default_fields()
+    {
+        var manifest = Manifests.AeKMeans();
+        manifest["nonClusteringLoss"] = new JsonObject
+        {
+            ["type"] = "self-augmentation", ["augmentation"] = "vat",
+            ["vat"] = new JsonObject { ["xi"] = 1, ["neighbour"] = 10 },
+        };
+
+        var row = TaxonomyRow.From(Manifests.Load(manifest));
+
+        Assert.That(row.Cells[2], Is.EqualTo("self-augmentation (vat (xi 1))"));
+    }
+
+    [Test]
     public void The_table_runs_every_row_and_reports_a_failed_row_with_its_reason()
     {
         using var temp = new TempFolder();
