@@ -52,12 +52,24 @@ public sealed record TaxonomyRow(string Method, string File, IReadOnlyList<strin
     }
 
     /// <summary>"option value" for each option unlike the reference; nested options (e.g. "vat") as "vat (xi 1)".</summary>
-    private static IEnumerable<string> Changed(JsonObject actual, JsonObject? reference) =>
-        actual
-            .Where(p => p.Key != "type" && p.Value is not null && !JsonNode.DeepEquals(p.Value, reference?[p.Key]))
-            .Select(p => p.Value is JsonObject nested
-                ? $"{p.Key} ({string.Join(", ", Changed(nested, reference?[p.Key] as JsonObject))})"
-                : $"{p.Key} {Compact(p.Value!)}");
+    private static IEnumerable<string> Changed(JsonObject actual, JsonObject? reference)
+    {
+        foreach (var (key, value) in actual)
+        {
+            if (key == "type" || value is null || JsonNode.DeepEquals(value, reference?[key]))
+            {
+                continue;
+            }
+            if (value is not JsonObject nested)
+            {
+                yield return $"{key} {Compact(value)}";
+            }
+            else if (Changed(nested, reference?[key] as JsonObject).ToList() is { Count: > 0 } inner)
+            {
+                yield return $"{key} ({string.Join(", ", inner)})";
+            }
+        }
+    }
 
     private static string Compact(JsonNode value) => value switch
     {
