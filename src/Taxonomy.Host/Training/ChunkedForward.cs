@@ -5,7 +5,7 @@ using Taxonomy.Abstractions.Training;
 namespace Taxonomy.Host.Training;
 
 /// <summary>
-/// Runs a branch over a whole data set in chunks whose intermediate tensors fit a memory budget. An MLP's layers are a
+/// Runs a branch over a whole data set in chunks whose layer outputs fit a memory budget. An MLP's layers are a
 /// few kilobytes per sample, a CNN's feature maps hundreds: a fixed chunk that suits one would either make many tiny
 /// calls for the first or gigabytes of feature maps for the second, so the chunk is sized from a measured probe.
 /// </summary>
