@@ -52,7 +52,7 @@ public sealed record TaxonomyRow(string Method, string File, IReadOnlyList<strin
     }
 
     /// <summary>"option value" for each option unlike the reference; nested options (e.g. "vat") as "vat (xi 1)".</summary>
-    private static IEnumerable<string> Changed(JsonObject actual, JsonObject? reference)
+    internal static IEnumerable<string> Changed(JsonObject actual, JsonObject? reference)
     {
         foreach (var (key, value) in actual)
         {

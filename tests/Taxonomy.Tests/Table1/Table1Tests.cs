@@ -46,6 +46,15 @@ public sealed class Table1Tests
     }
 
     [Test]
+    public void A_nested_option_that_differs_only_in_its_type_adds_no_empty_parentheses()
+    {
+        var reference = new JsonObject { ["mu"] = 4, ["vat"] = new JsonObject { ["type"] = "", ["xi"] = 10 } };
+        var actual = new JsonObject { ["mu"] = 4, ["vat"] = new JsonObject { ["type"] = "vat", ["xi"] = 10 } };
+
+        Assert.That(TaxonomyRow.Changed(actual, reference), Is.Empty);
+    }
+
+    [Test]
     public void The_table_runs_every_row_and_reports_a_failed_row_with_its_reason()
     {
         using var temp = new TempFolder();
