@@ -40,7 +40,7 @@ public sealed class CnnClassifierBranch(CnnClassifierBranch.Options options) : I
         [Description("Batch normalisation after each hidden convolution and dense layer.")]
         public bool BatchNorm { get; set; } = true;
 
-        [Description("Hidden-layer activation: relu, leaky-relu, elu, tanh or sigmoid.")]
+        [Description("Hidden-layer activation: " + Activations.Help + ".")]
         public string Activation { get; set; } = "relu";
 
         [Description("Batch normalisation of the logits before the softmax, as DAC's network ends.")]

@@ -52,7 +52,7 @@ public sealed class ConvAutoencoderBranch(ConvAutoencoderBranch.Options options)
         [Description("Batch normalisation after each hidden conv (before the activation), as in the paper's network.")]
         public bool BatchNorm { get; set; }
 
-        [Description("Activation after each hidden conv and the decoder's first linear layer: relu, leaky-relu, elu, tanh or sigmoid.")]
+        [Description("Activation after each hidden conv and the decoder's first linear layer: " + Activations.Help + ".")]
         public string Activation { get; set; } = "relu";
 
         [Description("Size of the embedding (a linear layer, no activation).")]

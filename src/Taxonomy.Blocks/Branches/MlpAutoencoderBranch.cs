@@ -21,7 +21,7 @@ public class MlpAutoencoderBranch(MlpAutoencoderBranch.Options options) : IBranc
         [Description("Encoder layer sizes after the input; the last is the embedding. Default [500, 500, 2000, 10].")]
         public List<int>? Dims { get; set; }
 
-        [Description("Hidden-layer activation: relu, leaky-relu, elu, tanh or sigmoid.")]
+        [Description("Hidden-layer activation: " + Activations.Help + ".")]
         public string Activation { get; set; } = "relu";
 
         [Description("Batch normalisation after each hidden linear layer.")]

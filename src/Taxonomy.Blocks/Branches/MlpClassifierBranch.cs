@@ -22,7 +22,7 @@ public sealed class MlpClassifierBranch(MlpClassifierBranch.Options options) : I
         [Description("Hidden layer sizes after the input; the K-way head follows. Default [1200, 1200] (IMSAT); [] is a linear (multilogit) model as in RIM.")]
         public List<int>? Dims { get; set; }
 
-        [Description("Hidden-layer activation: relu, leaky-relu, elu, tanh or sigmoid.")]
+        [Description("Hidden-layer activation: " + Activations.Help + ".")]
         public string Activation { get; set; } = "relu";
 
         [Description("Batch normalisation after each hidden linear layer (IMSAT: true).")]

@@ -61,5 +61,6 @@ public static class BranchWeights
         module.load(path, strict: true);
     }
 
-    private static string SidecarOf(string path) => path + ".json";
+    /// <summary>The file beside a weights file that lists its tensors' shapes.</summary>
+    internal static string SidecarOf(string path) => path + ".json";
 }

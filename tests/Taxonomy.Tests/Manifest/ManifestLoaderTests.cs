@@ -125,7 +125,17 @@ public sealed class ManifestLoaderTests
         var manifest = Manifests.AeKMeans();
         manifest["branch"]!["activation"] = "swish";
         Assert.That(Manifests.LoadError(manifest), Is.EqualTo(
-            $"{Manifests.File}: branch.activation: 'swish' is not one of: relu, leaky-relu, elu, tanh, sigmoid"));
+            $"{Manifests.File}: branch.activation: 'swish' is not one of: relu, leaky-relu, leaky-relu(s), elu, tanh, sigmoid"));
+    }
+
+    [TestCase("leaky-relu(1.5)", "'leaky-relu(1.5)': the slope '1.5' must be a number in [0, 1)")]
+    [TestCase("leaky-relu(a)", "'leaky-relu(a)': the slope 'a' must be a number in [0, 1)")]
+    [TestCase("leaky-relu()", "'leaky-relu()': the slope '' must be a number in [0, 1)")]
+    public void A_leaky_slope_outside_0_to_1_is_reported_with_the_option(string activation, string message)
+    {
+        var manifest = Manifests.AeKMeans();
+        manifest["branch"]!["activation"] = activation;
+        Assert.That(Manifests.LoadError(manifest), Is.EqualTo($"{Manifests.File}: branch.activation: {message}"));
     }
 
     [Test]

@@ -1,5 +1,6 @@
 using Taxonomy.Host.Manifest;
 using Taxonomy.Host.Running;
+using Taxonomy.Host.Training;
 using Taxonomy.Tests.TestSupport;
 
 namespace Taxonomy.Tests.Training;
@@ -40,6 +41,7 @@ public sealed class LearningRateDecayTests
             finally
             {
                 File.Delete(file);
+                File.Delete(BranchWeights.SidecarOf(file));
             }
         }
         Assert.That(WeightsAfter(3, "0"), Is.EqualTo(WeightsAfter(1, "0")), "lr × 0 after epoch 1: no step moves the weights");
