@@ -11,7 +11,7 @@ namespace Taxonomy.Blocks.Branches;
 /// </summary>
 public static partial class Activations
 {
-    public static readonly IReadOnlyList<string> Names = ["relu", "leaky-relu", "leaky-relu(s)", "elu", "tanh", "sigmoid"];
+    private static readonly IReadOnlyList<string> Names = ["relu", "leaky-relu", "leaky-relu(s)", "elu", "tanh", "sigmoid"];
 
     /// <summary>How the activation options describe themselves in <c>taxonomy list</c>.</summary>
     public const string Help = "relu, leaky-relu (negative slope 0.2), leaky-relu(s) with slope s in [0, 1), e.g. " +
