@@ -17,51 +17,42 @@ public static partial class Activations
     public const string Help = "relu, leaky-relu (negative slope 0.2), leaky-relu(s) with slope s in [0, 1), e.g. " +
                                "leaky-relu(0.01) as PyTorch's default, elu, tanh or sigmoid";
 
-    private const double DefaultLeakySlope = 0.2;
+    private static readonly Dictionary<string, Func<Module<torch.Tensor, torch.Tensor>>> Plain = new()
+    {
+        ["relu"] = () => ReLU(),
+        ["leaky-relu"] = () => LeakyReLU(0.2),
+        ["elu"] = () => ELU(),
+        ["tanh"] = () => Tanh(),
+        ["sigmoid"] = () => Sigmoid(),
+    };
 
     /// <summary>An options problem, as (option, message), when <paramref name="name"/> is not an activation we know.</summary>
-    public static IEnumerable<(string Option, string Message)> Check(string name)
-    {
-        if (TryParse(name, out _, out _))
-        {
-            return [];
-        }
-        return LeakySlopeText(name) is { } slope
-            ? [("activation", $"'{name}': the slope '{slope}' must be a number in [0, 1)")]
-            : [("activation", $"'{name}' is not one of: {string.Join(", ", Names)}")];
-    }
+    public static IEnumerable<(string Option, string Message)> Check(string name) =>
+        Resolve(name).Problem is { } problem ? [("activation", problem)] : [];
 
     public static Module<torch.Tensor, torch.Tensor> Create(string name)
     {
-        if (!TryParse(name, out var kind, out var slope))
-        {
-            throw new ArgumentException($"unknown activation '{name}'; valid: {string.Join(", ", Names)}");
-        }
-        return kind switch
-        {
-            "relu" => ReLU(),
-            "leaky-relu" => LeakyReLU(slope),
-            "elu" => ELU(),
-            "tanh" => Tanh(),
-            _ => Sigmoid(),
-        };
+        var (factory, problem) = Resolve(name);
+        return factory?.Invoke() ?? throw new ArgumentException($"unknown activation '{name}': {problem}");
     }
 
-    private static bool TryParse(string name, out string kind, out double leakySlope)
+    /// <summary>The module's factory, or what is wrong with the name.</summary>
+    private static (Func<Module<torch.Tensor, torch.Tensor>>? Factory, string? Problem) Resolve(string name)
     {
-        kind = name;
-        leakySlope = DefaultLeakySlope;
-        if (name is "relu" or "leaky-relu" or "elu" or "tanh" or "sigmoid")
+        if (Plain.TryGetValue(name, out var factory))
         {
-            return true;
+            return (factory, null);
         }
-        kind = "leaky-relu";
-        return LeakySlopeText(name) is { } text
-               && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out leakySlope)
-               && leakySlope is >= 0 and < 1;
+        var match = LeakySlope().Match(name);
+        if (!match.Success)
+        {
+            return (null, $"'{name}' is not one of: {string.Join(", ", Names)}");
+        }
+        var text = match.Groups[1].Value;
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var slope) && slope is >= 0 and < 1
+            ? (() => LeakyReLU(slope), null)
+            : (null, $"'{name}': the slope '{text}' must be a number in [0, 1)");
     }
-
-    private static string? LeakySlopeText(string name) => LeakySlope().Match(name) is { Success: true } match ? match.Groups[1].Value : null;
 
     [GeneratedRegex(@"^leaky-relu\((.*)\)$")]
     private static partial Regex LeakySlope();
