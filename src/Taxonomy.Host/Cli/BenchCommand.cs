@@ -60,7 +60,7 @@ internal static class BenchCommand
         var pretraining = result.Phases.FirstOrDefault(p => p.Name == "pretrain" && p.EpochsRun > 0);
         if (pretraining is null || !BareAutoencoderLoop.AppliesTo(branch) || result.SampleShape.Length != 1)
         {
-            Console.WriteLine("bare-loop baseline: only for a pre-training phase of a plain ReLU mlp-autoencoder on flat data.");
+            Console.WriteLine("bare-loop baseline: only for a pre-training phase of an mlp-autoencoder without batch norm or dropout, on flat data.");
             return;
         }
         var optimizer = method.Settings.Optimizer.For("pretrain");
@@ -69,8 +69,9 @@ internal static class BenchCommand
             Console.WriteLine("bare-loop baseline: only for Adam pre-training.");
             return;
         }
-        var bare = BareAutoencoderLoop.SamplesPerSecond(result.Samples, (int)result.SampleShape[0],
-            ((MlpAutoencoderBranch.Options)branch).Dims!, optimizer.BatchSize, optimizer.LearningRate, epochs, method.Settings.Seed);
+        var autoencoder = (MlpAutoencoderBranch.Options)branch;
+        var bare = BareAutoencoderLoop.SamplesPerSecond(result.Samples, (int)result.SampleShape[0], autoencoder.Dims!,
+            autoencoder.Activation, optimizer.BatchSize, optimizer.LearningRate, epochs, method.Settings.Seed);
         var overhead = bare / pretraining.SamplesPerSecond - 1;
         Console.WriteLine($"bare TorchSharp loop, same autoencoder/batch/Adam: {bare:F0} samples/s; " +
                           $"framework pre-training {pretraining.SamplesPerSecond:F0} samples/s; overhead {overhead:P1}");

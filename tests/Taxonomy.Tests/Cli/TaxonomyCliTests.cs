@@ -99,10 +99,14 @@ public sealed class TaxonomyCliTests
         Assert.That(code, Is.Not.EqualTo(0));
     }
 
-    [Test]
-    public void Bench_prints_per_phase_timings_and_the_overhead_against_a_bare_loop()
+    // The shipped autoencoder family uses LeakyReLU(0.01): its framework overhead must stay measurable.
+    [TestCase("relu")]
+    [TestCase("leaky-relu(0.01)")]
+    public void Bench_prints_per_phase_timings_and_the_overhead_against_a_bare_loop(string activation)
     {
-        var (code, output, _) = Cli("bench", WriteManifest(Manifests.AeKMeans()), "--epochs", "2");
+        var manifest = Manifests.AeKMeans();
+        manifest["branch"]!["activation"] = activation;
+        var (code, output, _) = Cli("bench", WriteManifest(manifest), "--epochs", "2");
         Assert.That(code, Is.EqualTo(0));
         Assert.That(output, Does.Contain("at most 2 epochs per phase"));
         Assert.That(output, Does.Match(@"pretrain\s+2\s+[0-9.]+\s+[0-9]+\s+[0-9]+ MB"));

@@ -1,6 +1,9 @@
 using System.Text.Json.Nodes;
+using Taxonomy.Abstractions.Training;
+using Taxonomy.Host.Composition;
 using Taxonomy.Host.Manifest;
 using Taxonomy.Host.Running;
+using Taxonomy.Host.Training;
 using Taxonomy.Tests.TestSupport;
 
 namespace Taxonomy.Tests.Training;
@@ -127,5 +130,31 @@ public sealed class PretrainingCacheTests
         manifest["branch"]!["weights"] = "/no/such/branch.pt";
         var error = Assert.Throws<ManifestException>(() => Run(manifest))!;
         Assert.That(error.Message, Is.EqualTo($"{Manifests.File}: branch ('mlp-autoencoder'): weights file '/no/such/branch.pt' not found."));
+    }
+
+    // Issue 3: running the family's manifests in a row must pre-train once, so their branches, data, preprocessing,
+    // reconstruction and pre-training optimiser must not drift apart (session 12 moved all of them to LeakyReLU).
+    [Test]
+    public void The_shipped_autoencoder_family_shares_one_pretrained_network()
+    {
+        string[] family = ["ae-kmeans", "ae-ward", "ae-gmm", "dec", "idec", "dcn", "dkm"];
+        string[] augmented = ["ae-kmeans-da", "dec-da", "idec-da"];
+
+        var plain = family.ToDictionary(m => m, ShippedPretrainingFile);
+        var da = augmented.ToDictionary(m => m, ShippedPretrainingFile);
+
+        Assert.That(plain.Values.Distinct(), Has.Exactly(1).Items, string.Join("\n", plain));
+        Assert.That(da.Values.Distinct(), Has.Exactly(1).Items, string.Join("\n", da));
+        Assert.That(da["dec-da"], Is.Not.EqualTo(plain["dec"]), "the augmented pre-training is a network of its own");
+    }
+
+    private string ShippedPretrainingFile(string manifest)
+    {
+        using var services = Manifests.Services(PluginFiles.Folder(PluginFiles.GmmFolder));
+        var method = services.Loader.Load(Path.Combine(TestPaths.RepositoryRoot, "manifests", manifest + ".json"), []);
+        using var pipeline = Pipeline.Compose(method, services.Provider);
+        var phase = pipeline.Schedule.Phases[0];
+        Assert.That(phase.Kind, Is.EqualTo(PhaseKind.Pretraining), manifest);
+        return new PretrainingCache(_cache).PathFor(method, phase, method.Settings.Optimizer.For(phase.OptimizerKey));
     }
 }
