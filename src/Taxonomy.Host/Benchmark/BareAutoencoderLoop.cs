@@ -59,7 +59,10 @@ public static class BareAutoencoderLoop
         return (double)samples * epochs / clock.Elapsed.TotalSeconds;
     }
 
-    /// <summary>The baseline applies to plain MLP autoencoders (no batch norm or dropout), whatever their activation.</summary>
+    /// <summary>
+    /// The baseline applies to plain MLP autoencoders (no batch norm, dropout or input masking), whatever their
+    /// activation: the bare loop does none of that work, so the comparison would charge it to the framework.
+    /// </summary>
     public static bool AppliesTo(object branchOptions) =>
-        branchOptions is MlpAutoencoderBranch.Options { BatchNorm: false, Dropout: 0 };
+        branchOptions is MlpAutoencoderBranch.Options { BatchNorm: false, Dropout: 0, InputDropout: 0 };
 }

@@ -60,7 +60,7 @@ internal static class BenchCommand
         var pretraining = result.Phases.FirstOrDefault(p => p.Name == "pretrain" && p.EpochsRun > 0);
         if (pretraining is null || !BareAutoencoderLoop.AppliesTo(branch) || result.SampleShape.Length != 1)
         {
-            Console.WriteLine("bare-loop baseline: only for a pre-training phase of an mlp-autoencoder without batch norm or dropout, on flat data.");
+            Console.WriteLine("bare-loop baseline: only for a pre-training phase of an mlp-autoencoder without batch norm, dropout or inputDropout, on flat data.");
             return;
         }
         var optimizer = method.Settings.Optimizer.For("pretrain");

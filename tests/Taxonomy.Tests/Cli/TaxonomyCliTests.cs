@@ -112,4 +112,15 @@ public sealed class TaxonomyCliTests
         Assert.That(output, Does.Match(@"pretrain\s+2\s+[0-9.]+\s+[0-9]+\s+[0-9]+ MB"));
         Assert.That(output, Does.Contain("bare TorchSharp loop").And.Contain("overhead"));
     }
+
+    // The bare loop does no input masking: a denoising autoencoder's masking would be counted as framework overhead.
+    [Test]
+    public void Bench_gives_no_bare_loop_overhead_for_a_denoising_autoencoder()
+    {
+        var manifest = Manifests.AeKMeans();
+        manifest["branch"]!["inputDropout"] = 0.2;
+        var (code, output, _) = Cli("bench", WriteManifest(manifest), "--epochs", "1");
+        Assert.That(code, Is.EqualTo(0));
+        Assert.That(output, Does.Contain("bare-loop baseline: only for").And.Not.Contain("overhead"));
+    }
 }
