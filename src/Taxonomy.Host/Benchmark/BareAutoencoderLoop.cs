@@ -60,9 +60,10 @@ public static class BareAutoencoderLoop
     }
 
     /// <summary>
-    /// The baseline applies to plain MLP autoencoders (no batch norm, dropout or input masking), whatever their
-    /// activation: the bare loop does none of that work, so the comparison would charge it to the framework.
+    /// The branch's options when the baseline applies to it, else null: plain MLP autoencoders (no batch norm, dropout
+    /// or input masking), whatever their activation. The bare loop does none of that work, so the comparison would
+    /// charge it to the framework.
     /// </summary>
-    public static bool AppliesTo(object branchOptions) =>
-        branchOptions is MlpAutoencoderBranch.Options { BatchNorm: false, Dropout: 0, InputDropout: 0 };
+    public static MlpAutoencoderBranch.Options? PlainAutoencoder(object branchOptions) =>
+        branchOptions is MlpAutoencoderBranch.Options { BatchNorm: false, Dropout: 0, InputDropout: 0 } plain ? plain : null;
 }

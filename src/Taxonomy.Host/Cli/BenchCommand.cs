@@ -56,9 +56,9 @@ internal static class BenchCommand
 
     private static void CompareWithBareLoop(MethodDefinition method, RunResult result, int epochs)
     {
-        var branch = method[BlockRole.Branch].Options;
         var pretraining = result.Phases.FirstOrDefault(p => p.Name == "pretrain" && p.EpochsRun > 0);
-        if (pretraining is null || !BareAutoencoderLoop.AppliesTo(branch) || result.SampleShape.Length != 1)
+        if (pretraining is null || BareAutoencoderLoop.PlainAutoencoder(method[BlockRole.Branch].Options) is not { } autoencoder
+            || result.SampleShape.Length != 1)
         {
             Console.WriteLine("bare-loop baseline: only for a pre-training phase of an mlp-autoencoder without batch norm, dropout or inputDropout, on flat data.");
             return;
@@ -69,7 +69,6 @@ internal static class BenchCommand
             Console.WriteLine("bare-loop baseline: only for Adam pre-training.");
             return;
         }
-        var autoencoder = (MlpAutoencoderBranch.Options)branch;
         var bare = BareAutoencoderLoop.SamplesPerSecond(result.Samples, (int)result.SampleShape[0], autoencoder.Dims!,
             autoencoder.Activation, optimizer.BatchSize, optimizer.LearningRate, epochs, method.Settings.Seed);
         var overhead = bare / pretraining.SamplesPerSecond - 1;
