@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Taxonomy.Abstractions.Registration;
+using Taxonomy.Blocks.Features;
 using Taxonomy.Host.Manifest;
 using Taxonomy.Tests.Data;
 using Taxonomy.Tests.TestSupport;
@@ -72,7 +74,27 @@ public sealed class ManifestExtendsTests
 
         var section = ManifestDocument.Load(child).Root["nonClusteringLoss"]!;
 
-        Assert.That(section.ToJsonString(), Is.EqualTo("""{"type":"self-augmentation","augmentation":"rpt","vat":null}"""));
+        Assert.That(section.ToJsonString(), Is.EqualTo("""{"type":"self-augmentation","augmentation":"rpt"}"""));
+    }
+
+    [Test]
+    public void A_null_scalar_field_removes_the_bases_value_so_the_block_takes_its_default()
+    {
+        using var temp = new TempFolder();
+        var baseManifest = Manifests.AeKMeans();
+        baseManifest["featureSelector"] = new JsonObject { ["type"] = "embedding", ["normalize"] = true, ["radius"] = 3 };
+        Write(temp, "base.json", baseManifest);
+        var child = Write(temp, "child.json", new JsonObject
+        {
+            ["extends"] = "base.json",
+            ["featureSelector"] = new JsonObject { ["normalize"] = null, ["radius"] = null },
+        });
+        using var services = Manifests.Services();
+
+        var definition = services.Loader.Load(child);
+
+        var options = (EmbeddingFeatureSelector.Options)definition[BlockRole.FeatureSelector].Options;
+        Assert.That((options.Normalize, options.Radius), Is.EqualTo((false, 1.0)));
     }
 
     [Test]
