@@ -92,9 +92,16 @@ public sealed class Trainer(Pipeline pipeline, RunContext run, RunSettings setti
                     var start = (long)b * batchSize;
                     var length = b == batches - 1 ? n - start : batchSize;
                     stopped = Step(optimizer, order, start, length, sums, epoch, b);
-                    iteration++;
-                    _globalIteration++;
+                    if (!stopped)
+                    {
+                        iteration++;
+                        _globalIteration++;
+                    }
                 }
+            }
+            if (sums.Batches == 0)
+            {
+                break;   // the updater ended the phase before this epoch's first step: no epoch to count or log
             }
             epochsRun++;
             run.Progress = Progress(phase, phaseIndex, epoch, batches, iteration);

@@ -118,6 +118,25 @@ public sealed class MethodTests
     }
 
     [Test]
+    public void A_phase_stopped_at_an_epoch_boundary_counts_and_logs_only_the_epochs_that_trained()
+    {
+        // The case study refreshes P at each epoch's first batch, so its tolerance stop comes before that epoch's first
+        // step: that epoch must not be counted, nor logged as an epoch with a zero loss.
+        using var services = Manifests.Services();
+        var file = Path.Combine(TestPaths.RepositoryRoot, "manifests", "conv-case-study.json");
+        var definition = services.Loader.Load(file, s_smallImages.Append("schedule.clusteringEpochs=200"));
+        var log = new StringWriter();
+
+        var phase = new MethodRunner(services.Provider, log).Run(definition).Phases[1];
+
+        const int batchesPerEpoch = 7;   // 200 points in batches of 32
+        Assert.That(phase.StoppedByUpdater, Is.True);
+        Assert.That(phase.Iterations, Is.EqualTo(phase.EpochsRun * batchesPerEpoch));
+        var epochLines = log.ToString().Split('\n').Count(line => line.StartsWith("[clustering] epoch ", StringComparison.Ordinal));
+        Assert.That(epochLines, Is.EqualTo(phase.EpochsRun));
+    }
+
+    [Test]
     public void Dec_stops_when_the_labels_settle()
     {
         var result = Run("dec", "clusterUpdater.everyIterations=7", "schedule.clusteringEpochs=200");
