@@ -125,14 +125,15 @@ public sealed class MethodTests
         using var services = Manifests.Services();
         var file = Path.Combine(TestPaths.RepositoryRoot, "manifests", "conv-case-study.json");
         var definition = services.Loader.Load(file, s_smallImages.Append("schedule.clusteringEpochs=200"));
-        var log = new StringWriter();
+        using var log = new StringWriter();
 
         var phase = new MethodRunner(services.Provider, log).Run(definition).Phases[1];
 
         const int batchesPerEpoch = 7;   // 200 points in batches of 32
         Assert.That(phase.StoppedByUpdater, Is.True);
         Assert.That(phase.Iterations, Is.EqualTo(phase.EpochsRun * batchesPerEpoch));
-        var epochLines = log.ToString().Split('\n').Count(line => line.StartsWith("[clustering] epoch ", StringComparison.Ordinal));
+        var epochLines = log.ToString().Split('\n')
+            .Count(line => line.StartsWith("[clustering] epoch ", StringComparison.Ordinal));
         Assert.That(epochLines, Is.EqualTo(phase.EpochsRun));
     }
 
