@@ -83,17 +83,13 @@ public sealed class ManifestDocument
         foreach (var (name, node) in overlay.ToList())
         {
             var key = ExistingKey(target, name) ?? name;
-            if (node is null)
-            {
-                target.Remove(key);   // absent, not a null value: a null scalar would bind as an empty string
-            }
-            else if (target[key] is JsonObject existing && node is JsonObject section && SameBlock(existing, section))
+            if (target[key] is JsonObject existing && node is JsonObject section && SameBlock(existing, section))
             {
                 Merge(existing, section);
             }
             else
             {
-                target[key] = node.DeepClone();
+                target[key] = node?.DeepClone();
             }
         }
     }

@@ -21,6 +21,7 @@ public sealed class ManifestLoader(BlockRegistry registry)
         {
             document.Set(assignment);
         }
+        RemoveNulls(document.Root);
         var file = document.Path;
         foreach (var key in document.Root.Select(p => p.Key))
         {
@@ -108,6 +109,32 @@ public sealed class ManifestLoader(BlockRegistry registry)
     }
 
     private string Names(BlockRole role) => string.Join(", ", registry.OfRole(role).Select(d => d.Name));
+
+    /// <summary>
+    /// A field set to null, in the file, by "extends" over a base or by --set, means "not set": the option keeps its
+    /// default. Left in, a null scalar would reach the configuration as an empty string and fail validation.
+    /// </summary>
+    private static void RemoveNulls(JsonObject json)
+    {
+        foreach (var (key, value) in json.ToList())
+        {
+            if (value is null)
+            {
+                json.Remove(key);
+            }
+            else if (value is JsonObject section)
+            {
+                RemoveNulls(section);
+            }
+            else if (value is JsonArray list)
+            {
+                foreach (var item in list.OfType<JsonObject>())
+                {
+                    RemoveNulls(item);
+                }
+            }
+        }
+    }
 
     private static IConfigurationRoot Configuration(JsonObject json) =>
         new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json.ToJsonString()))).Build();

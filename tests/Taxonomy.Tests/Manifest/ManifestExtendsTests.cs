@@ -74,7 +74,7 @@ public sealed class ManifestExtendsTests
 
         var section = ManifestDocument.Load(child).Root["nonClusteringLoss"]!;
 
-        Assert.That(section.ToJsonString(), Is.EqualTo("""{"type":"self-augmentation","augmentation":"rpt"}"""));
+        Assert.That(section.ToJsonString(), Is.EqualTo("""{"type":"self-augmentation","augmentation":"rpt","vat":null}"""));
     }
 
     [Test]

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Taxonomy.Abstractions.Registration;
 using Taxonomy.Blocks.Branches;
+using Taxonomy.Blocks.Features;
 using Taxonomy.Host.Manifest;
 using Taxonomy.Tests.TestSupport;
 
@@ -184,6 +185,20 @@ public sealed class ManifestLoaderTests
 
         Assert.That(fromFile.Dims, Is.Empty, "RIM's linear model is written \"dims\": []");
         Assert.That(fromSet.Dims, Is.Empty);
+    }
+
+    [Test]
+    public void A_null_field_in_the_file_or_by_set_leaves_the_option_at_its_default()
+    {
+        var manifest = Manifests.AeKMeans();
+        manifest["featureSelector"] = new JsonObject { ["type"] = "embedding", ["normalize"] = true, ["radius"] = null };
+        var fromFile = (EmbeddingFeatureSelector.Options)Manifests.Load(manifest)[BlockRole.FeatureSelector].Options;
+        var fromSet = (EmbeddingFeatureSelector.Options)Manifests.Load(Manifests.AeKMeans(),
+            "featureSelector.radius=3", "featureSelector.normalize=null", "featureSelector.radius=null")
+            [BlockRole.FeatureSelector].Options;
+
+        Assert.That((fromFile.Normalize, fromFile.Radius), Is.EqualTo((true, 1.0)));
+        Assert.That((fromSet.Normalize, fromSet.Radius), Is.EqualTo((false, 1.0)));
     }
 
     [Test]
