@@ -16,8 +16,8 @@ public sealed class RunSettings
     [Description("Folders of plugin assemblies, relative to the manifest; loaded before the blocks are resolved.")]
     public List<string>? Plugins { get; set; }
 
-    [Description("Number of clusters k; default: the number of distinct labels in the data.")]
-    [Range(1, 100_000)]
+    [Description("Number of clusters k (at least 2, at most the number of samples); default: the number of distinct labels in the data.")]
+    [Range(2, 100_000)]
     public int? Clusters { get; set; }
 
     [Description("Seed of every random choice (initialisation, shuffles, k-means).")]

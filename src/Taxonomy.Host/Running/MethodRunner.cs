@@ -34,6 +34,11 @@ public sealed class MethodRunner(IServiceProvider services, TextWriter log)
         using var random = new RunRandom(settings.Seed);
         using var raw = DataCatalog.Load(settings.Data, settings.Seed, method.Directory);
         var clusters = settings.Clusters ?? DistinctLabels(raw, method.File);
+        if (clusters > raw.Count)
+        {
+            // Checked before any training: k-means would otherwise fail only after the pre-training.
+            throw new ManifestException($"{method.File}: clusters: k={clusters} is more than the {raw.Count} samples of '{raw.Name}'.");
+        }
         using var data = Preprocess(raw, pipeline, method);
         log.WriteLine($"{method.Name}: {data.Name} ({data.Source}), n={data.Count}, sample shape " +
                       $"[{string.Join(", ", data.SampleShape)}], k={clusters}, seed {settings.Seed}, {threads} threads");
@@ -119,11 +124,16 @@ public sealed class MethodRunner(IServiceProvider services, TextWriter log)
         Path.IsPathRooted(path) || manifestDirectory is null || File.Exists(path) ? path : Path.Combine(manifestDirectory, path);
 
     private static int DistinctLabels(Dataset data, string file) =>
-        data.Labels is { } labels
-            ? labels.Distinct().Count()
-            : throw new ManifestException(
+        (data.Labels?.Distinct().Count()) switch
+        {
+            null => throw new ManifestException(
                 $"{file}: clusters: not given, and the data set '{data.Name}' has no labels to count; " +
-                "set \"clusters\" in the manifest or pass --clusters K.");
+                "set \"clusters\" in the manifest or pass --clusters K."),
+            < 2 => throw new ManifestException(
+                $"{file}: clusters: not given, and the data set '{data.Name}' has a single label; " +
+                "set \"clusters\" in the manifest or pass --clusters K."),
+            var count => count.Value,
+        };
 
     private static Dataset Preprocess(Dataset raw, Pipeline pipeline, MethodDefinition method)
     {

@@ -115,6 +115,42 @@ public sealed class TrainerTests
     }
 
     [Test]
+    public void More_clusters_than_samples_are_rejected_before_any_training()
+    {
+        using var log = new StringWriter();
+        var error = Assert.Throws<ManifestException>(() => Run(Manifests.AeKMeans(), log, "clusters=201"))!;
+        Assert.That(error.Message, Is.EqualTo($"{Manifests.File}: clusters: k=201 is more than the 200 samples of 'blobs'."));
+        Assert.That(log.ToString(), Does.Not.Contain("[pretrain]"));
+    }
+
+    [Test]
+    public void One_cluster_is_rejected_with_the_fields_range()
+    {
+        var manifest = Manifests.AeKMeans();
+        manifest["clusters"] = 1;
+        Assert.That(Manifests.LoadError(manifest), Is.EqualTo(
+            $"{Manifests.File}: manifest.clusters: The field Clusters must be between 2 and 100000."));
+    }
+
+    [Test]
+    public void Data_with_a_single_label_and_no_cluster_count_is_rejected()
+    {
+        var csv = Path.Combine(Path.GetTempPath(), $"one-label-{Guid.NewGuid():N}.csv");
+        File.WriteAllText(csv, "1,2,0\n3,4,0\n5,6,0\n");
+        try
+        {
+            var manifest = Manifests.AeKMeans();
+            manifest["data"] = new JsonObject { ["source"] = csv };
+            var error = Assert.Throws<ManifestException>(() => Run(manifest))!;
+            Assert.That(error.Message, Does.Contain("clusters: not given, and the data set").And.Contain("has a single label"));
+        }
+        finally
+        {
+            File.Delete(csv);
+        }
+    }
+
+    [Test]
     public void Unlabelled_data_without_a_cluster_count_is_rejected()
     {
         var csv = Path.Combine(Path.GetTempPath(), $"unlabelled-{Guid.NewGuid():N}.csv");
