@@ -132,35 +132,19 @@ public sealed class TrainerTests
             $"{Manifests.File}: manifest.clusters: The field Clusters must be between 2 and 100000."));
     }
 
-    [Test]
-    public void Data_with_a_single_label_and_no_cluster_count_is_rejected()
-    {
-        var csv = Path.Combine(Path.GetTempPath(), $"one-label-{Guid.NewGuid():N}.csv");
-        File.WriteAllText(csv, "1,2,0\n3,4,0\n5,6,0\n");
-        try
-        {
-            var manifest = Manifests.AeKMeans();
-            manifest["data"] = new JsonObject { ["source"] = csv };
-            var error = Assert.Throws<ManifestException>(() => Run(manifest))!;
-            Assert.That(error.Message, Does.Contain("clusters: not given, and the data set").And.Contain("has a single label"));
-        }
-        finally
-        {
-            File.Delete(csv);
-        }
-    }
-
-    [Test]
-    public void Unlabelled_data_without_a_cluster_count_is_rejected()
+    [TestCase("1,2\n3,4\n5,6\n", false, "has no labels to count")]
+    [TestCase("1,2,0\n3,4,0\n5,6,0\n", true, "has a single label")]
+    public void Data_without_labels_to_count_clusters_by_is_rejected(string rows, bool labelled, string reason)
     {
         var csv = Path.Combine(Path.GetTempPath(), $"unlabelled-{Guid.NewGuid():N}.csv");
-        File.WriteAllText(csv, "1,2\n3,4\n5,6\n");
+        File.WriteAllText(csv, rows);
         try
         {
             var manifest = Manifests.AeKMeans();
-            manifest["data"] = new JsonObject { ["source"] = csv, ["labels"] = false };
+            manifest["data"] = new JsonObject { ["source"] = csv, ["labels"] = labelled };
             var error = Assert.Throws<ManifestException>(() => Run(manifest))!;
-            Assert.That(error.Message, Does.Contain("clusters: not given, and the data set").And.Contain("--clusters K"));
+            Assert.That(error.Message, Does.Contain("clusters: not given, and the data set").And.Contain(reason)
+                .And.Contain("--clusters K"));
         }
         finally
         {
