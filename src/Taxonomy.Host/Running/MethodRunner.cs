@@ -33,12 +33,7 @@ public sealed class MethodRunner(IServiceProvider services, TextWriter log)
         using var pipeline = Pipeline.Compose(method, scope.ServiceProvider);
         using var random = new RunRandom(settings.Seed);
         using var raw = DataCatalog.Load(settings.Data, settings.Seed, method.Directory);
-        var clusters = settings.Clusters ?? DistinctLabels(raw, method.File);
-        if (clusters > raw.Count)
-        {
-            // Checked before any training: k-means would otherwise fail only after the pre-training.
-            throw new ManifestException($"{method.File}: clusters: k={clusters} is more than the {raw.Count} samples of '{raw.Name}'.");
-        }
+        var clusters = ClusterCount(settings.Clusters, raw, method.File);
         using var data = Preprocess(raw, pipeline, method);
         log.WriteLine($"{method.Name}: {data.Name} ({data.Source}), n={data.Count}, sample shape " +
                       $"[{string.Join(", ", data.SampleShape)}], k={clusters}, seed {settings.Seed}, {threads} threads");
@@ -123,17 +118,20 @@ public sealed class MethodRunner(IServiceProvider services, TextWriter log)
     private static string ResolvePath(string path, string? manifestDirectory) =>
         Path.IsPathRooted(path) || manifestDirectory is null || File.Exists(path) ? path : Path.Combine(manifestDirectory, path);
 
-    private static int DistinctLabels(Dataset data, string file) =>
-        (data.Labels?.Distinct().Count()) switch
-        {
-            null => throw new ManifestException(
-                $"{file}: clusters: not given, and the data set '{data.Name}' has no labels to count; " +
-                "set \"clusters\" in the manifest or pass --clusters K."),
-            < 2 => throw new ManifestException(
-                $"{file}: clusters: not given, and the data set '{data.Name}' has a single label; " +
-                "set \"clusters\" in the manifest or pass --clusters K."),
-            var count => count.Value,
-        };
+    /// <summary>
+    /// The manifest's cluster count, else the number of distinct labels; checked before any training, since k-means
+    /// would otherwise fail only after the pre-training.
+    /// </summary>
+    private static int ClusterCount(int? given, Dataset data, string file)
+    {
+        var labels = data.Labels?.Distinct().Count() ?? 0;
+        var clusters = given ?? (labels >= 2 ? labels : throw new ManifestException(
+            $"{file}: clusters: not given, and the data set '{data.Name}' has " +
+            (data.Labels is null ? "no labels to count" : "a single label") +
+            "; set \"clusters\" in the manifest or pass --clusters K."));
+        return clusters <= data.Count ? clusters : throw new ManifestException(
+            $"{file}: clusters: k={clusters} is more than the {data.Count} samples of '{data.Name}'.");
+    }
 
     private static Dataset Preprocess(Dataset raw, Pipeline pipeline, MethodDefinition method)
     {
