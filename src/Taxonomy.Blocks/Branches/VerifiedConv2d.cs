@@ -30,7 +30,7 @@ internal sealed class VerifiedConv2d : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input) =>
         ConvolutionBackend.Path == ConvolutionPath.Unfold
             ? Unfolded(input)
-            : nn.functional.conv2d(input, _weight, _bias, strides: [_stride, _stride], padding: [_padding, _padding]);
+            : ConvolutionBackend.Conv2d(input, _weight, _bias, _stride, _padding);
 
     /// <summary>im2col and one matrix product: the path that never reaches oneDNN.</summary>
     internal Tensor Unfolded(Tensor input)

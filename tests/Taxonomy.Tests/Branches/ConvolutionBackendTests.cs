@@ -77,4 +77,21 @@ public class ConvolutionBackendTests
         Assert.That(fast.shape, Is.EqualTo(reference.shape));
         Assert.That((fast - reference).abs().max().item<float>(), Is.LessThan(1e-5f));
     }
+
+    [Test]
+    public void Feature_maps_leave_libtorchs_convolution_channels_last()
+    {
+        // NHWC strides let oneDNN skip reordering every layer's input and output (ConvolutionBackend.Conv2d).
+        if (ConvolutionBackend.Path == ConvolutionPath.Unfold)
+        {
+            Assert.Ignore("libtorch's conv2d failed the float64 check on this machine; the layers use unfold");
+        }
+        manual_seed(3);
+        using var first = new VerifiedConv2d(3, 5, 3, 1, 1, bias: true);
+        using var second = new VerifiedConv2d(5, 2, 3, 2, 1, bias: false);
+        using var scope = NewDisposeScope();
+        var maps = first.call(randn(4, 3, 9, 9));
+        Assert.That(maps.stride(), Is.EqualTo(new long[] { 9 * 9 * 5, 1, 9 * 5, 5 }), "[4, 5, 9, 9] with NHWC strides");
+        Assert.That(second.call(maps).stride(), Is.EqualTo(new long[] { 5 * 5 * 2, 1, 5 * 2, 2 }));
+    }
 }
