@@ -10,7 +10,44 @@ namespace Taxonomy.Host.Training;
 /// </summary>
 internal static class NativeHeap
 {
+    private const int TrimThresholdOption = -1;   // M_TRIM_THRESHOLD
+    private const int MmapThresholdOption = -3;   // M_MMAP_THRESHOLD
+    private const int LargeBlock = 256 << 20;
+    private const int HeapTopKept = 1 << 30;
+
     private static bool s_unavailable = !OperatingSystem.IsLinux();
+
+    /// <summary>
+    /// Serves blocks up to 256 MB from the C heap and lets its top keep up to 1 GB of free space, instead of glibc's
+    /// defaults (a fresh mmap for every block above at most 32 MB, and the heap's top handed back above twice that).
+    /// Why: a pass over all data in chunks (k-means starts, target refreshes, post-clustering) allocates and frees tens
+    /// of MB of layer outputs per chunk, and with the defaults each chunk's memory came back as new pages, one page
+    /// fault per 4 KB: 13 million faults and 27 s of kernel time in a 37 s pass of the case study's network over
+    /// Fashion-MNIST. With these settings the pass takes 23 s and DEC's clustering epochs run 18 % faster
+    /// (docs/results.md, "Session 15: the C heap's thresholds"). <see cref="Trim"/> still hands the free pages back
+    /// after every epoch. Called once by the executable before any tensor exists; a user's own MALLOC_MMAP_THRESHOLD_,
+    /// MALLOC_TRIM_THRESHOLD_ or GLIBC_TUNABLES is kept.
+    /// </summary>
+    public static void KeepLargeBlocks()
+    {
+        if (s_unavailable || UserTuned())
+        {
+            return;
+        }
+        try
+        {
+            _ = MallOpt(MmapThresholdOption, LargeBlock);
+            _ = MallOpt(TrimThresholdOption, HeapTopKept);
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            s_unavailable = true;  // not glibc: its allocator has its own rules
+        }
+    }
+
+    private static bool UserTuned() =>
+        new[] { "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "GLIBC_TUNABLES" }
+            .Any(name => Environment.GetEnvironmentVariable(name) is not null);
 
     public static void Trim()
     {
@@ -27,6 +64,9 @@ internal static class NativeHeap
             s_unavailable = true;  // not glibc (musl has no malloc_trim): nothing to trim
         }
     }
+
+    [DllImport("libc", EntryPoint = "mallopt")]
+    private static extern int MallOpt(int option, int value);
 
     [DllImport("libc", EntryPoint = "malloc_trim")]
     private static extern int MallocTrim(nuint pad);
