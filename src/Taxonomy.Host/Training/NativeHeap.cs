@@ -3,7 +3,9 @@ using System.Runtime.InteropServices;
 namespace Taxonomy.Host.Training;
 
 /// <summary>
-/// Hands the C heap's free pages back to the system. libtorch frees its tensors' memory at once, but glibc keeps the
+/// How the process uses glibc's C heap, where libtorch's tensors live: large blocks are kept in it while a phase runs
+/// (<see cref="KeepLargeBlocks"/>), and its free pages go back to the system after every epoch (<see cref="Trim"/>).
+/// Trim: libtorch frees its tensors' memory at once, but glibc keeps the
 /// freed blocks of 128 KB to a few MB (activations, gradients) in its heap, and the process's resident memory grew
 /// by about 130 MB per epoch of a 10,000 × 100 autoencoder until it settled at 3.7 GB. Trimming once per epoch keeps
 /// it flat at the cost of one call (docs/results.md, "Memory").
