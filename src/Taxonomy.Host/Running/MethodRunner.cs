@@ -124,8 +124,7 @@ public sealed class MethodRunner(IServiceProvider services, TextWriter log)
     /// </summary>
     private static int ClusterCount(int? given, Dataset data, string file)
     {
-        var labels = data.Labels?.Distinct().Count() ?? 0;
-        var clusters = given ?? (labels >= 2 ? labels : throw new ManifestException(
+        var clusters = given ?? (data.Labels?.Distinct().Count() is >= 2 and var labels ? labels : throw new ManifestException(
             $"{file}: clusters: not given, and the data set '{data.Name}' has " +
             (data.Labels is null ? "no labels to count" : "a single label") +
             "; set \"clusters\" in the manifest or pass --clusters K."));
