@@ -32,18 +32,13 @@ internal static class NativeHeap
     /// </summary>
     public static void KeepLargeBlocks()
     {
-        if (s_unavailable || UserTuned())
+        if (!UserTuned())
         {
-            return;
-        }
-        try
-        {
-            _ = MallOpt(MmapThresholdOption, LargeBlock);
-            _ = MallOpt(TrimThresholdOption, HeapTopKept);
-        }
-        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-        {
-            s_unavailable = true;  // not glibc: its allocator has its own rules
+            OnGlibc(() =>
+            {
+                _ = MallOpt(MmapThresholdOption, LargeBlock);
+                _ = MallOpt(TrimThresholdOption, HeapTopKept);
+            });
         }
     }
 
@@ -51,7 +46,10 @@ internal static class NativeHeap
         new[] { "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "GLIBC_TUNABLES" }
             .Any(name => Environment.GetEnvironmentVariable(name) is not null);
 
-    public static void Trim()
+    public static void Trim() => OnGlibc(() => _ = MallocTrim(0));
+
+    /// <summary>Makes a glibc-only call; on another C library (musl has neither function) it and every later one are skipped.</summary>
+    private static void OnGlibc(Action call)
     {
         if (s_unavailable)
         {
@@ -59,11 +57,11 @@ internal static class NativeHeap
         }
         try
         {
-            _ = MallocTrim(0);
+            call();
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
-            s_unavailable = true;  // not glibc (musl has no malloc_trim): nothing to trim
+            s_unavailable = true;
         }
     }
 
