@@ -15,7 +15,7 @@ public static class ManifestFields
     /// </summary>
     public static readonly IReadOnlyList<(string Field, string Meaning)> Document =
     [
-        (Schema, "The JSON Schema editors check and complete this manifest with (docs/manifest.schema.json, written by " +
+        (Schema, $"The JSON Schema editors check and complete this manifest with ({ManifestSchema.CommittedPath}, written by " +
                  "`taxonomy schema`); ignored by taxonomy."),
         (Extends, "Path of a base manifest, relative to this one: this manifest is the base with these fields on top " +
                   "(sections merge field by field; a block with another \"type\" replaces the base's; null removes a field)."),
