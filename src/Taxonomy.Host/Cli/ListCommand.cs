@@ -93,8 +93,10 @@ internal static class ListCommand
         return json.ToJsonString();
     }
 
-    /// <summary>"integer in [1, 1024]", "adam | sgd | rmsprop", "list of strings".</summary>
-    private static string Kind(OptionField field) => Kind(field.ValueType) + Range(field);
+    /// <summary>"integer in [1, 1024]", "adam | sgd | rmsprop", "list of strings", "object of settings by phase".</summary>
+    private static string Kind(OptionField field) => OptionField.DictionaryValue(field.ValueType) is null
+        ? Kind(field.ValueType) + Range(field)
+        : $"object of settings by {SettingsFields.KeyPlaceholder(field.Name).Trim('<', '>')}";
 
     private static string Kind(Type type) => type switch
     {
@@ -104,7 +106,6 @@ internal static class ListCommand
         _ when OptionField.IsNumber(type) => "number",
         { IsEnum: true } => string.Join(" | ", OptionField.EnumNames(type)),
         _ when OptionField.ListElement(type) is { } element => $"list of {Kind(element)}s",
-        _ when OptionField.DictionaryValue(type) is not null => "object of settings by key",
         _ => "object",
     };
 

@@ -52,10 +52,7 @@ public static class ManifestSchema
             var name = BlockRoles.Field(role);
             definitions[name] = RoleUnion(role, registry.OfRole(role), definitions);
             properties[name] = role == BlockRole.Preprocessor
-                ? Described(new JsonObject
-                {
-                    ["anyOf"] = new JsonArray(Reference(name), new JsonObject { ["type"] = "array", ["items"] = Reference(name) }, Null()),
-                }, "Preprocessing: one block, or a list of blocks applied in order.")
+                ? Described(OneOrList(name), "Preprocessing: one block, or a list of blocks applied in order.")
                 : Reference(name);
         }
         definitions["named"] = Described(new JsonObject
@@ -91,10 +88,7 @@ public static class ManifestSchema
             var field = BlockRoles.Field(role);
             if (role == BlockRole.Preprocessor)
             {
-                named[field] = new JsonObject
-                {
-                    ["anyOf"] = new JsonArray(Reference("named"), new JsonObject { ["type"] = "array", ["items"] = Reference("named") }, Null()),
-                };
+                named[field] = OneOrList("named");
             }
             else
             {
@@ -246,5 +240,12 @@ public static class ManifestSchema
 
     private static JsonObject Reference(string definition) => new() { ["$ref"] = $"#/definitions/{definition}" };
 
-    private static JsonObject Null() => new() { ["type"] = "null" };
+    /// <summary>The preprocessor's forms: one block, a list of blocks, or null (none).</summary>
+    private static JsonObject OneOrList(string definition) => new()
+    {
+        ["anyOf"] = new JsonArray(
+            Reference(definition),
+            new JsonObject { ["type"] = "array", ["items"] = Reference(definition) },
+            new JsonObject { ["type"] = "null" }),
+    };
 }

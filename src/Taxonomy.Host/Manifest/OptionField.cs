@@ -21,10 +21,14 @@ public sealed record OptionField(string Name, PropertyInfo Property, object? Def
     public string Description => Property.GetCustomAttribute<DescriptionAttribute>()?.Description ?? "";
 
     /// <summary>The options of <paramref name="type"/>, defaults read from <paramref name="defaults"/> (null: none known).</summary>
-    /// <remarks>A block's "type" is its name, not an option; nested block options (e.g. "vat") imply it.</remarks>
+    /// <remarks>
+    /// A block's "type" is its name, not an option; nested block options (e.g. "vat") imply it. Dictionaries come last:
+    /// they hold per-key overrides (optimizer.phases), which read best after the fields they override.
+    /// </remarks>
     public static IReadOnlyList<OptionField> Of(Type type, object? defaults) =>
         type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.CanWrite && !(typeof(BlockOptions).IsAssignableFrom(type) && p.Name == nameof(BlockOptions.Type)))
+            .OrderBy(p => DictionaryValue(p.PropertyType) is not null)
             .Select(p => new OptionField(OptionsBinder.CamelCase(p.Name), p, defaults is null ? null : p.GetValue(defaults)))
             .ToList();
 

@@ -30,8 +30,7 @@ public static class SettingsFields
 
     private static IEnumerable<Entry> Walk(Type type, object? defaults, string prefix, string? overrides)
     {
-        // Per-key overrides (optimizer.phases) read best after the fields they override.
-        foreach (var field in OptionField.Of(type, defaults).OrderBy(f => OptionField.DictionaryValue(f.ValueType) is not null))
+        foreach (var field in OptionField.Of(type, defaults))
         {
             var path = prefix + field.Name;
             if (OptionField.DictionaryValue(field.ValueType) is { } entry && OptionField.IsOptionsObject(entry))
