@@ -95,6 +95,16 @@ public sealed class SchemaTests
         Assert.That(restarts.Description, Is.Not.Empty);
     }
 
+    // The loader's list of fields is written by hand, the schema's read from RunSettings: they must not part.
+    [Test]
+    public void The_schema_names_exactly_the_top_level_fields_the_loader_accepts()
+    {
+        var accepted = ManifestFields.All.Append(ManifestFields.Extends).Order(StringComparer.Ordinal);
+
+        Assert.That(s_schema.Value.Properties.Keys.Order(StringComparer.Ordinal), Is.EqualTo(accepted));
+        Assert.That(s_schema.Value.AllowAdditionalProperties, Is.False);
+    }
+
     [TestCaseSource(nameof(ShippedManifests))]
     public void Every_shipped_manifest_meets_the_schema(string manifest)
     {
