@@ -16,6 +16,7 @@ public static class TaxonomyCli
             RunCommand.Create(),
             ValidateCommand.Create(),
             ListCommand.Create(),
+            SchemaCommand.Create(),
             BenchCommand.Create(),
             Table1Command.Create(),
             ConvolutionProbeCommand.Create(),
