@@ -85,10 +85,10 @@ internal static class CompressedFile
     /// How many bytes the file holds once decompressed: its length, or for gzip the size its trailer records (exact
     /// below 4 GB; a damaged trailer is caught when the data is read).
     /// </summary>
-    public static long ContentLength(string path)
+    public static (long Length, bool Compressed) ContentLength(string path)
     {
         using var stream = Open(path);
-        return stream is BufferedStream { UnderlyingStream: CheckedGzipStream gzip } ? gzip.RecordedSize : stream.Length;
+        return stream is BufferedStream { UnderlyingStream: CheckedGzipStream gzip } ? (gzip.RecordedSize, true) : (stream.Length, false);
     }
 
     /// <summary>True when <paramref name="stream"/> has nothing left; reading a gzip stream to its end checks its trailer.</summary>

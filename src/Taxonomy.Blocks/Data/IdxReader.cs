@@ -234,13 +234,13 @@ public static partial class IdxReader
     /// </summary>
     private static void CheckLength(string path, Header header)
     {
-        var content = CompressedFile.ContentLength(path) - header.Length;
-        var compressed = path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) ? " (as its gzip trailer records)" : "";
-        if (content < header.DataLength)
+        var (length, compressed) = CompressedFile.ContentLength(path);
+        if (length - header.Length < header.DataLength)
         {
             throw new DataException(
                 $"{path}: truncated file: the header promises {header.DataLength} bytes of data ({string.Join("×", header.Sizes)}) " +
-                $"but the file holds {content} after its {header.Length}-byte header{compressed}.");
+                $"but the file holds {length - header.Length} after its {header.Length}-byte header" +
+                (compressed ? " (as its gzip trailer records)." : "."));
         }
     }
 

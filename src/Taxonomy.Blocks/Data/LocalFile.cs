@@ -3,7 +3,7 @@ namespace Taxonomy.Blocks.Data;
 /// <summary>
 /// Whether a path names a file that can be read to its end. A FIFO, socket or device would block or never end when
 /// opened; .NET does not say what kind of file a path is, but all of them report a size of 0, so a file of size 0 is
-/// refused without being opened (an empty regular file has nothing to read either).
+/// refused without being opened (an empty regular file has nothing to read either). Symbolic links are followed.
 /// </summary>
 public static class LocalFile
 {
@@ -14,7 +14,16 @@ public static class LocalFile
         {
             return "is a folder, not a file";
         }
-        var file = new FileInfo(path);
+        FileInfo file;
+        try
+        {
+            file = new FileInfo(path);
+            file = file.LinkTarget is null ? file : file.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? file;
+        }
+        catch (IOException e)
+        {
+            return $"cannot follow the link: {e.Message}";
+        }
         if (!file.Exists)
         {
             return "no such file";

@@ -72,5 +72,5 @@ internal static class PluginAssemblyFile
     }
 
     private static PluginException NotAssembly(string path, string reason) =>
-        new($"{path}: the plugin assembly could not be loaded: it is not a .NET assembly ({reason}).");
+        new($"{path}: the plugin assembly could not be loaded: it is not a .NET assembly ({reason.TrimEnd('.')}).");
 }
