@@ -16,6 +16,8 @@ public sealed record PluginFolder(string Path, string Source, bool Optional = fa
 /// Loads plugin assemblies and lets each <see cref="ITaxonomyPlugin"/> in them register its blocks. Each assembly gets
 /// its own load context (McMaster.NETCore.Plugins; this is the only file that knows it) in which our contract, TorchSharp
 /// and DI resolve to the host's copies, so a plugin's blocks implement *our* interfaces and exchange *our* tensors.
+/// Before the loader sees an assembly, <see cref="PluginAssemblyFile"/> checks it and its .deps.json, since the
+/// loader's native dependency resolver aborts the process on some malformed files instead of throwing.
 /// </summary>
 public static class PluginHost
 {
@@ -120,7 +122,7 @@ public static class PluginHost
     }
 
     /// <summary>The innermost useful message, on one line: reflection wrappers say nothing themselves.</summary>
-    internal static string Reason(Exception e)
+    private static string Reason(Exception e)
     {
         while (e is TargetInvocationException or TypeInitializationException && e.InnerException is not null)
         {
