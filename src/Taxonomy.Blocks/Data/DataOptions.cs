@@ -36,6 +36,7 @@ public sealed class DataOptions
         {
             throw new DataException($"data.source is empty: give one of {DataCatalog.BuiltInList}, or a path.");
         }
+        Require(!Source.Contains('\0'), "data.source contains a NUL character, which no path can hold.");
         Require(Limit is null or > 0, $"data.limit must be positive (or absent for all samples), got {Limit}.");
         var source = Source.Trim().ToLowerInvariant();
         Require(PerCluster is null || source is "synthetic" or "blobs",

@@ -43,7 +43,15 @@ public static class PluginHost
     /// </summary>
     public static IReadOnlyList<string> Find(PluginFolder folder)
     {
-        var path = Path.GetFullPath(folder.Path);
+        string path;
+        try
+        {
+            path = Path.GetFullPath(folder.Path);
+        }
+        catch (ArgumentException e)   // an empty path, or one with a NUL character
+        {
+            throw new PluginException($"{folder.Source}: plugin folder '{folder.Path}' is not a usable path: {e.Message}", e);
+        }
         if (!Directory.Exists(path))
         {
             return folder.Optional ? [] : throw new PluginException(File.Exists(path)

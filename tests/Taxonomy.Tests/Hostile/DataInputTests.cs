@@ -335,6 +335,15 @@ public sealed class DataInputTests
     }
 
     [Test]
+    public void A_data_source_with_a_nul_character_is_refused()
+    {
+        var manifest = Manifest("a\0b.csv");
+
+        Assert.That(OneError(CliRunner.Run("validate", manifest)), Is.EqualTo(
+            $"{manifest}: data.source contains a NUL character, which no path can hold."));
+    }
+
+    [Test]
     public void Validate_checks_that_fashion_mnist_is_installed()
     {
         var result = Validate("fashion-mnist");

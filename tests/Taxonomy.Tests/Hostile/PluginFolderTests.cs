@@ -133,6 +133,13 @@ public sealed class PluginFolderTests
     }
 
     [Test]
+    public void An_empty_plugin_folder_path_is_refused()
+    {
+        Assert.That(ListError(""), Is.EqualTo(
+            "--plugins: plugin folder '' is not a usable path: The value cannot be an empty string. (Parameter 'path')"));
+    }
+
+    [Test]
     public void Garbage_bytes_named_as_the_plugin_assembly_are_not_a_dotnet_assembly()
     {
         File.WriteAllBytes(Assembly, Enumerable.Range(0, 4096).Select(i => (byte)(i * 31 + 7)).ToArray());
