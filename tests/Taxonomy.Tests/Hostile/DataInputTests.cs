@@ -179,6 +179,22 @@ public sealed class DataInputTests
     }
 
     [Test]
+    public void A_link_to_a_missing_file_is_refused()
+    {
+        var path = Link("dangling.csv", _folder.File("gone.csv"));
+
+        Assert.That(OneError(Validate(path)), Is.EqualTo($"{path}: no such file."));
+    }
+
+    [Test]
+    public void A_link_that_points_at_itself_is_refused()
+    {
+        var path = Link("loop.csv", _folder.File("loop.csv"));
+
+        Assert.That(OneError(Validate(path)), Does.StartWith($"{path}: cannot follow the link: "));
+    }
+
+    [Test]
     public void A_fifo_as_data_is_refused_without_waiting_for_a_writer()
     {
         var path = Fifo("pipe.csv");

@@ -149,6 +149,16 @@ public sealed class PluginFolderTests
     }
 
     [Test]
+    public void A_pe_file_without_dotnet_metadata_is_refused_as_a_native_library()
+    {
+        PluginFiles.StripMetadata(Assembly);
+
+        Assert.That(ListError(_plugin), Is.EqualTo(
+            $"{Assembly}: the plugin assembly could not be loaded: it is not a .NET assembly (it has no .NET metadata; a native " +
+            "library is not a plugin)."));
+    }
+
+    [Test]
     public void An_empty_plugin_assembly_is_refused()
     {
         File.WriteAllBytes(Assembly, []);
