@@ -28,7 +28,7 @@ public static class DataCatalog
     /// Loads the data set the options describe. <paramref name="seed"/> drives the generators;
     /// relative paths are tried against <paramref name="baseDirectory"/> (the manifest's folder), then the current directory.
     /// </summary>
-    /// <param name="log">Told how an unlabelled-or-not CSV file was read.</param>
+    /// <param name="log">Told, when data.labels is not given, whether a CSV file's last column was read as labels.</param>
     /// <param name="manifest">The file the options come from, for messages about its data.* fields.</param>
     public static Dataset Load(DataOptions options, int seed, string? baseDirectory = null, TextWriter? log = null,
         string? manifest = null)
