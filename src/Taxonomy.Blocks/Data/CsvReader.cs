@@ -7,20 +7,27 @@ namespace Taxonomy.Blocks.Data;
 
 /// <summary>
 /// Reads numeric CSV (comma separated, invariant culture; plain or gzip-compressed, judged by content) into
-/// float32 features [n, columns]. A first row with a non-numeric cell is a header. When <c>labels</c> is set,
-/// the last column is the integer label. Blank lines are skipped; NaN and infinite values are rejected.
+/// float32 features [n, columns]. A first row with a non-numeric cell is a header. Blank lines are skipped; NaN and
+/// infinite values are rejected. <c>labels</c>: true, the last column is the integer label; false, every column is
+/// a feature; null (the default), the last column is the label when it holds an integer on every row, else a feature.
 /// </summary>
 public static class CsvReader
 {
-    public static Dataset Read(string path, bool labels = true, int? limit = null, string? name = null) =>
-        CompressedFile.Read(path, stream => Read(stream, path, labels, limit, name ?? NameOf(path), Path.GetFullPath(path)));
+    /// <param name="log">Told, in one line, how a null <paramref name="labels"/> was decided.</param>
+    public static Dataset Read(string path, bool? labels = null, int? limit = null, string? name = null, TextWriter? log = null) =>
+        CompressedFile.Read(path, stream => Read(stream, path, labels, limit, name ?? NameOf(path), Path.GetFullPath(path), log));
 
     /// <summary>Reads a stream (already decompressed); <paramref name="displayName"/> is what error messages call it.</summary>
-    internal static Dataset Read(Stream stream, string displayName, bool labels, int? limit, string name, string source)
+    internal static Dataset Read(Stream stream, string displayName, bool? labels, int? limit, string name, string source,
+        TextWriter? log = null)
     {
         using var reader = new StreamReader(stream, leaveOpen: true);
-        var (rows, labelValues) = Parse(reader, displayName, labels, limit);
-        return new Dataset(name, rows.ToTensor(), labelValues, source);
+        var table = Parse(reader, displayName, labels, limit);
+        if (labels is null)
+        {
+            log?.WriteLine(table.Decision);
+        }
+        return new Dataset(name, table.Rows.ToTensor(table.FeatureColumns), table.Labels, source);
     }
 
     /// <summary>"digits.csv.gz" → "digits".</summary>
@@ -37,12 +44,19 @@ public static class CsvReader
         return file;
     }
 
-    private static (RowStore Rows, int[]? Labels) Parse(TextReader reader, string file, bool withLabels, int? limit)
+    /// <summary>The parsed rows; <see cref="FeatureColumns"/> of each row's cells are features (the rest, the label).</summary>
+    private sealed record Table(RowStore Rows, int FeatureColumns, int[]? Labels, string Decision);
+
+    private static Table Parse(TextReader reader, string file, bool? labelsOption, int? limit)
     {
         var expected = -1;          // cells per row, from the header or the first data row
         var expectedFrom = 0;       // the line that set it, for the ragged-row message
         RowStore? rows = null;
-        var labels = withLabels ? new List<int>() : null;
+        var withLabels = labelsOption == true;
+        // Undecided (null option): every cell is kept as a feature while the last one is also collected as a label,
+        // until a row shows it is not one.
+        var labels = labelsOption == false ? null : new List<int>();
+        string? notALabel = null;   // where an undecided last column first held a non-integer
         var lineNumber = 0;
         var sawHeader = false;
 
@@ -61,8 +75,8 @@ public static class CsvReader
                 if (withLabels && cells < 2)
                 {
                     throw new DataException(
-                        $"{file}: line {lineNumber} has 1 column, but with labels on, the features come before a last label column; " +
-                        "set data.labels to false for unlabelled data.");
+                        $"{file}: line {lineNumber} has 1 column, but with data.labels=true, the features come before a last " +
+                        "label column; set data.labels=false (or leave it out) for unlabelled data.");
                 }
                 if (IsHeader(line))
                 {
@@ -80,7 +94,20 @@ public static class CsvReader
             {
                 throw new DataException($"{file}: more than 2 GB of float32 features by line {lineNumber}; this reader stops there (use data.limit).");
             }
-            ParseRow(line.AsSpan(), file, lineNumber, rows.Add(), labels);
+            var row = rows.Add();
+            ParseRow(line.AsSpan(), file, lineNumber, row, withLabels ? labels : null);
+            if (labelsOption is null && labels is not null)
+            {
+                if (expected > 1 && TryParseLabel(LastCell(line), out var label))
+                {
+                    labels.Add(label);
+                }
+                else
+                {
+                    notALabel = expected > 1 ? $"line {lineNumber}: '{LastCell(line)}'" : "it is the only column";
+                    labels = null;
+                }
+            }
         }
 
         if (rows is null)
@@ -89,8 +116,20 @@ public static class CsvReader
                 ? $"{file}: the file has a header but no data rows."
                 : $"{file}: the file is empty (no data rows).");
         }
-        return (rows, labels?.ToArray());
+        if (labelsOption is not null)
+        {
+            return new Table(rows, withLabels ? expected - 1 : expected, labels?.ToArray(), "");
+        }
+        return labels is not null
+            ? new Table(rows, expected - 1, labels.ToArray(),
+                $"data: {file}: the last column holds integers on every row, read as labels ({labels.Distinct().Count()} distinct) " +
+                $"beside {expected - 1} feature columns (set data.labels=false to read it as a feature)")
+            : new Table(rows, expected, null,
+                $"data: {file}: the last column is not integer labels ({notALabel}); reading all {expected} " +
+                "columns as features, no labels (set data.labels=true to require labels)");
     }
+
+    private static ReadOnlySpan<char> LastCell(string line) => line.AsSpan(line.LastIndexOf(',') + 1);
 
     private static int CountCells(string line) => line.AsSpan().Count(',') + 1;
 
@@ -168,16 +207,18 @@ public static class CsvReader
         return value;
     }
 
-    private static int ParseLabel(ReadOnlySpan<char> cell, string file, int lineNumber, int column)
+    private static int ParseLabel(ReadOnlySpan<char> cell, string file, int lineNumber, int column) =>
+        TryParseLabel(cell, out var label) ? label : throw new DataException(
+            $"{file}: line {lineNumber}, column {column}: the label '{cell}' is not an integer (data.labels=true); " +
+            "set data.labels=false to read the last column as a feature.");
+
+    /// <summary>Accepts "3" and "3.0" (label columns written from float arrays); rejects 3.5, NaN and words.</summary>
+    private static bool TryParseLabel(ReadOnlySpan<char> cell, out int label)
     {
-        // Accept "3.0" (label columns written from float arrays); reject 3.5, NaN and words.
-        if (double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
-            && double.IsFinite(value) && Math.Floor(value) == value && Math.Abs(value) <= int.MaxValue)
-        {
-            return (int)value;
-        }
-        throw new DataException(
-            $"{file}: line {lineNumber}, column {column}: the label '{cell}' is not an integer.");
+        var integral = double.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out var value)
+            && double.IsFinite(value) && Math.Floor(value) == value && Math.Abs(value) <= int.MaxValue;
+        label = integral ? (int)value : 0;
+        return integral;
     }
 
     /// <summary>
@@ -203,16 +244,29 @@ public static class CsvReader
             return _chunks[^1].AsSpan(slot * columns, columns);
         }
 
-        public torch.Tensor ToTensor()
+        /// <summary>The first <paramref name="keep"/> columns of every row as a [Count, keep] tensor.</summary>
+        public torch.Tensor ToTensor(int keep)
         {
-            var tensor = torch.empty(new long[] { Count, columns }, torch.float32);
-            // A view of the fresh tensor's memory, filled chunk by chunk.
+            var tensor = torch.empty(new long[] { Count, keep }, torch.float32);
+            // A view of the fresh tensor's memory, filled chunk by chunk (row by row when columns are dropped).
             var target = MemoryMarshal.Cast<byte, float>(tensor.bytes);
+            var left = Count;
             foreach (var chunk in _chunks)
             {
-                var length = Math.Min(chunk.Length, target.Length);
-                chunk.AsSpan(0, length).CopyTo(target);
-                target = target[length..];
+                var chunkRows = Math.Min(_rowsPerChunk, left);
+                if (keep == columns)
+                {
+                    chunk.AsSpan(0, chunkRows * columns).CopyTo(target);
+                }
+                else
+                {
+                    for (var row = 0; row < chunkRows; row++)
+                    {
+                        chunk.AsSpan(row * columns, keep).CopyTo(target[(row * keep)..]);
+                    }
+                }
+                target = target[(chunkRows * keep)..];
+                left -= chunkRows;
             }
             return tensor;
         }

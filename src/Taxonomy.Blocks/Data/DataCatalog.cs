@@ -17,24 +17,37 @@ public static class DataCatalog
     internal static string BuiltInList => string.Join(", ", BuiltIns);
 
     /// <summary>
+    /// Checks, without reading any data, that the options can be loaded: a built-in set (Fashion-MNIST installed), an
+    /// existing non-empty .csv/.csv.gz file, or a folder with IDX image files. Throws a <see cref="DataException"/>;
+    /// <paramref name="manifest"/>, the file the options come from, begins the messages about its data.* fields.
+    /// </summary>
+    public static void Check(DataOptions options, string? baseDirectory = null, string? manifest = null) =>
+        Resolve(options, baseDirectory, manifest);
+
+    /// <summary>
     /// Loads the data set the options describe. <paramref name="seed"/> drives the generators;
     /// relative paths are tried against <paramref name="baseDirectory"/> (the manifest's folder), then the current directory.
     /// </summary>
-    public static Dataset Load(DataOptions options, int seed, string? baseDirectory = null)
+    /// <param name="log">Told, when data.labels is not given, whether a CSV file's last column was read as labels.</param>
+    /// <param name="manifest">The file the options come from, for messages about its data.* fields.</param>
+    public static Dataset Load(DataOptions options, int seed, string? baseDirectory = null, TextWriter? log = null,
+        string? manifest = null)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        options.Validate();
-        var source = options.Source.Trim();
-        var dataset = source.ToLowerInvariant() switch
+        var (kind, source) = Resolve(options, baseDirectory, manifest);
+        var dataset = kind switch
         {
-            "digits" => LoadDigits(options.Limit),
-            "synthetic" => SyntheticData.FourClusters(seed, options.PerCluster ?? 2500),
-            "blobs" => SyntheticData.Blobs(seed, options.Clusters ?? 4, options.PerCluster ?? 2500, options.Dimensions ?? 2,
-                options.Spread ?? 1.0),
-            "fashion-mnist" => LoadFashionMnist(FashionMnistFolder),
-            _ => LoadPath(source, options, baseDirectory),
+            SourceKind.CsvFile => CsvReader.Read(source, options.Labels, options.Limit, log: log),
+            SourceKind.IdxFolder => IdxReader.ReadFolder(source, requireLabels: options.Labels == true),
+            _ => source switch
+            {
+                "digits" => LoadDigits(options.Limit),
+                "synthetic" => SyntheticData.FourClusters(seed, options.PerCluster ?? 2500),
+                "blobs" => SyntheticData.Blobs(seed, options.Clusters ?? 4, options.PerCluster ?? 2500, options.Dimensions ?? 2,
+                    options.Spread ?? 1.0),
+                _ => LoadFashionMnist(FashionMnistFolder),
+            },
         };
-        if (!options.Labels && dataset.Labels is not null)
+        if (options.Labels == false && dataset.Labels is not null)
         {
             dataset = new Dataset(dataset.Name, dataset.Features, labels: null, dataset.Source);  // same tensor, labels dropped
         }
@@ -53,23 +66,52 @@ public static class DataCatalog
 
     internal static Dataset LoadFashionMnist(string folder)
     {
+        RequireFashionMnist(folder);
+        return IdxReader.ReadFolder(folder, "fashion-mnist");
+    }
+
+    private static void RequireFashionMnist(string folder)
+    {
         if (!Directory.Exists(folder))
         {
             throw new DataException(
                 "Fashion-MNIST is not installed: run `sudo apt-get install dataset-fashion-mnist` " +
                 $"(Debian package; it installs {FashionMnistFolder}).");
         }
-        return IdxReader.ReadFolder(folder, "fashion-mnist");
     }
 
-    private static Dataset LoadPath(string source, DataOptions options, string? baseDirectory)
+    private enum SourceKind { BuiltIn, CsvFile, IdxFolder }
+
+    /// <summary>What the source names: a built-in set (its lower-case name), a CSV file or an IDX folder (full paths).</summary>
+    private static (SourceKind Kind, string Source) Resolve(DataOptions options, string? baseDirectory, string? manifest)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        var field = manifest is null ? "" : $"{manifest}: ";
+        try
+        {
+            options.Validate();
+        }
+        catch (DataException e) when (manifest is not null)
+        {
+            throw new DataException(field + e.Message, e);
+        }
+        var source = options.Source.Trim();
+        var name = source.ToLowerInvariant();
+        if (BuiltIns.Contains(name))
+        {
+            if (name == "fashion-mnist")
+            {
+                RequireFashionMnist(FashionMnistFolder);
+            }
+            return (SourceKind.BuiltIn, name);
+        }
         var tried = Candidates(source, baseDirectory).ToList();
         foreach (var path in tried)
         {
             if (Directory.Exists(path))
             {
-                return IdxReader.ReadFolder(path);
+                IdxReader.FindParts(path);   // lists the folder: it must hold IDX image files
+                return (SourceKind.IdxFolder, path);
             }
             if (File.Exists(path))
             {
@@ -79,11 +121,15 @@ public static class DataCatalog
                     throw new DataException(
                         $"{path}: unsupported data file; expected a .csv or .csv.gz file, or a folder of IDX files.");
                 }
-                return CsvReader.Read(path, options.Labels, options.Limit);
+                if (LocalFile.Problem(path) is { } problem)
+                {
+                    throw new DataException($"{path}: {problem}.");
+                }
+                return (SourceKind.CsvFile, path);
             }
         }
         throw new DataException(
-            $"Data source '{source}' is neither a built-in data set ({BuiltInList}) nor an existing file or folder; " +
+            $"{field}data.source: '{source}' is neither a built-in data set ({BuiltInList}) nor an existing file or folder; " +
             $"tried {string.Join(", ", tried)}.");
     }
 

@@ -9,8 +9,10 @@ public sealed class DataOptions
     [Description("A built-in data set (digits, synthetic, blobs, fashion-mnist), or a path: a .csv/.csv.gz file or a folder of IDX files. Relative paths are resolved against the manifest's folder, then the current directory.")]
     public string Source { get; set; } = "digits";
 
-    [Description("Whether the data has labels: for CSV files, whether the last column is the integer label; false on a built-in set drops its labels (no metrics).")]
-    public bool Labels { get; set; } = true;
+    [Description("Whether the data has labels. Absent: built-in sets are labelled, a CSV file's last column is its label when it " +
+                 "holds an integer on every row (else every column is a feature, and the log says so), an IDX folder is labelled " +
+                 "when it has labels files. true requires labels; false reads none (and drops a built-in set's: no metrics).")]
+    public bool? Labels { get; set; }
 
     [Description("Use only the first N samples (quick runs and tests); null uses all.")]
     public int? Limit { get; set; }
@@ -34,6 +36,7 @@ public sealed class DataOptions
         {
             throw new DataException($"data.source is empty: give one of {DataCatalog.BuiltInList}, or a path.");
         }
+        Require(!Source.Contains('\0'), "data.source contains a NUL character, which no path can hold.");
         Require(Limit is null or > 0, $"data.limit must be positive (or absent for all samples), got {Limit}.");
         var source = Source.Trim().ToLowerInvariant();
         Require(PerCluster is null || source is "synthetic" or "blobs",

@@ -29,6 +29,7 @@ public static partial class IdxReader
         {
             throw Truncated(path, header, found);
         }
+        RequireEnd(stream, path, header);
         return Array.ConvertAll(bytes, b => (int)b);
     });
 
@@ -37,10 +38,17 @@ public static partial class IdxReader
     /// "train" first, then "t10k", then any other prefix alphabetically, and concatenates them
     /// (so Fashion-MNIST gives all 70,000 images).
     /// </summary>
-    public static Dataset ReadFolder(string folder, string? name = null)
+    /// <param name="requireLabels">When true, a folder without labels files is an error rather than an unlabelled set.</param>
+    public static Dataset ReadFolder(string folder, string? name = null, bool requireLabels = false)
     {
         var parts = FindParts(folder);
         var withLabels = parts.Where(p => p.Labels is not null).ToList();
+        if (requireLabels && withLabels.Count == 0)
+        {
+            throw new DataException(
+                $"{folder}: data.labels is true but the folder has no labels files (PREFIX-labels-idx1-ubyte[.gz] beside " +
+                $"{Path.GetFileName(parts[0].Images)}); remove data.labels to read the images unlabelled.");
+        }
         if (withLabels.Count > 0 && withLabels.Count < parts.Count)
         {
             var missing = parts.First(p => p.Labels is null);
@@ -101,8 +109,17 @@ public static partial class IdxReader
         {
             throw new DataException($"{folder}: the folder does not exist.");
         }
+        List<string> files;
+        try
+        {
+            files = Directory.EnumerateFiles(folder).ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new DataException($"{folder}: cannot list the folder: {e.Message}", e);
+        }
         var parts = new List<Part>();
-        foreach (var group in Directory.EnumerateFiles(folder)
+        foreach (var group in files
                      .Select(f => (File: f, Match: ImagesName().Match(Path.GetFileName(f))))
                      .Where(x => x.Match.Success)
                      .GroupBy(x => x.Match.Groups["prefix"].Value))
@@ -150,7 +167,7 @@ public static partial class IdxReader
         }
 
         var count = headers.Sum(h => (long)h.Sizes[0]);
-        if (count * rows * cols * sizeof(float) > int.MaxValue)
+        if (count * rows * cols > MaxValues)
         {
             throw new DataException(
                 $"{string.Join(" + ", paths)}: {count}×{rows}×{cols} images exceed 2 GB as float32, more than this reader supports.");
@@ -192,13 +209,50 @@ public static partial class IdxReader
             }
             copied += read;
         }
+        RequireEnd(stream, path, header);
         return offset + copied;
     }
 
-    private sealed record Header(int[] Sizes, long DataLength);
+    /// <summary>The most values one set may hold: as float32 they must fit in 2 GB.</summary>
+    private const long MaxValues = int.MaxValue / sizeof(float);
+
+    private sealed record Header(int[] Sizes, long DataLength)
+    {
+        public long Length => 4 + 4L * Sizes.Length;
+    }
 
     private static Header ReadImagesHeader(string path) =>
         CompressedFile.Read(path, stream => ReadHeader(stream, path, ImagesMagic, "images"));
+
+    /// <summary>Names of the header's sizes, for messages.</summary>
+    private static string SizeName(string what, int dimension) =>
+        what == "labels" ? "labels" : dimension switch { 0 => "images", 1 => "rows per image", _ => "columns per image" };
+
+    /// <summary>
+    /// Compares what the header promises with what the file holds before anything is allocated for it, so a
+    /// damaged header fails at once instead of after a large allocation.
+    /// </summary>
+    private static void CheckLength(string path, Header header)
+    {
+        var (length, compressed) = CompressedFile.ContentLength(path);
+        if (length - header.Length < header.DataLength)
+        {
+            throw new DataException(
+                $"{path}: truncated file: the header promises {header.DataLength} bytes of data ({string.Join("×", header.Sizes)}) " +
+                $"but the file holds {length - header.Length} after its {header.Length}-byte header" +
+                (compressed ? " (as its gzip trailer records)." : "."));
+        }
+    }
+
+    private static void RequireEnd(Stream stream, string path, Header header)
+    {
+        if (!CompressedFile.AtEnd(stream))
+        {
+            throw new DataException(
+                $"{path}: the file goes on after the {header.DataLength} bytes of data its header promises " +
+                $"({string.Join("×", header.Sizes)}); the header or the file is damaged.");
+        }
+    }
 
     private static Header ReadHeader(Stream stream, string path, int expectedMagic, string what)
     {
@@ -234,21 +288,29 @@ public static partial class IdxReader
             throw new DataException($"{path}: truncated file: the header ends before its {dimensions} dimension sizes.");
         }
         var sizes = new int[dimensions];
-        long total = 1;
         for (var i = 0; i < dimensions; i++)
         {
             sizes[i] = BinaryPrimitives.ReadInt32BigEndian(sizeBytes.AsSpan(4 * i));
-            if (sizes[i] < 0)
+            if (sizes[i] <= 0)
             {
-                throw new DataException($"{path}: negative size {sizes[i]} in dimension {i} of the header.");
+                throw new DataException(
+                    $"{path}: the header gives {sizes[i]} {SizeName(what, i)} (dimension {i}); every size must be at least 1.");
             }
-            total *= sizes[i];
         }
-        if (total > Array.MaxLength)
+        long total = 1;
+        foreach (var size in sizes)
         {
-            throw new DataException($"{path}: the header promises {total} bytes of data, more than this reader supports.");
+            if (total > MaxValues / size)   // also keeps the product from overflowing
+            {
+                throw new DataException(
+                    $"{path}: the header's sizes {string.Join("×", sizes)} make more than {MaxValues} values, more than " +
+                    "this reader supports (2 GB as float32).");
+            }
+            total *= size;
         }
-        return new Header(sizes, total);
+        var header = new Header(sizes, total);
+        CheckLength(path, header);
+        return header;
     }
 
     private static DataException Truncated(string path, Header header, long found) =>

@@ -16,6 +16,8 @@ public sealed record PluginFolder(string Path, string Source, bool Optional = fa
 /// Loads plugin assemblies and lets each <see cref="ITaxonomyPlugin"/> in them register its blocks. Each assembly gets
 /// its own load context (McMaster.NETCore.Plugins; this is the only file that knows it) in which our contract, TorchSharp
 /// and DI resolve to the host's copies, so a plugin's blocks implement *our* interfaces and exchange *our* tensors.
+/// Before the loader sees an assembly, <see cref="PluginAssemblyFile"/> checks it and its .deps.json, since the
+/// loader's native dependency resolver aborts the process on some malformed files instead of throwing.
 /// </summary>
 public static class PluginHost
 {
@@ -41,17 +43,35 @@ public static class PluginHost
     /// </summary>
     public static IReadOnlyList<string> Find(PluginFolder folder)
     {
-        var path = Path.GetFullPath(folder.Path);
+        string path;
+        try
+        {
+            path = Path.GetFullPath(folder.Path);
+        }
+        catch (ArgumentException e)   // an empty path, or one with a NUL character
+        {
+            throw new PluginException($"{folder.Source}: plugin folder '{folder.Path}' is not a usable path: {e.Message}", e);
+        }
         if (!Directory.Exists(path))
         {
-            return folder.Optional ? [] : throw new PluginException($"{folder.Source}: plugin folder '{path}' not found.");
+            return folder.Optional ? [] : throw new PluginException(File.Exists(path)
+                ? $"{folder.Source}: plugin folder '{path}' is a file; give the folder that holds the plugin assembly."
+                : $"{folder.Source}: plugin folder '{path}' not found.");
         }
-        var found = Directory.EnumerateFiles(path, "*.deps.json")
-            .Select(deps => deps[..^".deps.json".Length] + ".dll")
-            .Concat(Directory.EnumerateDirectories(path).Select(sub => Path.Combine(sub, Path.GetFileName(sub) + ".dll")))
-            .Where(File.Exists)
-            .Order(StringComparer.Ordinal)
-            .ToList();
+        List<string> found;
+        try
+        {
+            found = Directory.EnumerateFiles(path, "*.deps.json")
+                .Select(deps => deps[..^".deps.json".Length] + ".dll")
+                .Concat(Directory.EnumerateDirectories(path).Select(sub => Path.Combine(sub, Path.GetFileName(sub) + ".dll")))
+                .Where(File.Exists)
+                .Order(StringComparer.Ordinal)
+                .ToList();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new PluginException($"{folder.Source}: cannot list plugin folder '{path}': {e.Message}", e);
+        }
         return found.Count > 0 || folder.Optional ? found : throw new PluginException(
             $"{folder.Source}: no plugin assembly in '{path}': expected X.dll beside X.deps.json (the output of dotnet build " +
             "or publish) or a subfolder <Name>/<Name>.dll.");
@@ -59,6 +79,8 @@ public static class PluginHost
 
     private static void Load(string path, BlockRegistry registry)
     {
+        // Everything the loader would trip over is checked first: it reports some faults by aborting the process.
+        PluginAssemblyFile.Check(path, s_contract);
         Assembly assembly;
         try
         {
@@ -68,7 +90,6 @@ public static class PluginHost
         {
             throw new PluginException($"{path}: the plugin assembly could not be loaded: {Reason(e)}", e);
         }
-        CheckContractVersion(path, assembly);
         var previous = registry.CurrentOrigin;
         registry.CurrentOrigin = path;
         try
@@ -108,19 +129,7 @@ public static class PluginHost
             : types;
     }
 
-    /// <summary>A plugin must be built against the same major version of Taxonomy.Abstractions as the host.</summary>
-    private static void CheckContractVersion(string path, Assembly assembly)
-    {
-        var contract = typeof(ITaxonomyPlugin).Assembly.GetName().Name;
-        var used = assembly.GetReferencedAssemblies().FirstOrDefault(a => a.Name == contract)?.Version;
-        if (used is not null && used.Major != s_contract.Major)
-        {
-            throw new PluginException($"plugin {path} was built against {contract} {used.ToString(2)}, the host has " +
-                                      $"{s_contract.ToString(2)}. Rebuild the plugin against this version.");
-        }
-    }
-
-    /// <summary>The innermost useful message: reflection wrappers say nothing themselves.</summary>
+    /// <summary>The innermost useful message, on one line: reflection wrappers say nothing themselves.</summary>
     private static string Reason(Exception e)
     {
         while (e is TargetInvocationException or TypeInitializationException && e.InnerException is not null)
@@ -131,6 +140,6 @@ public static class PluginHost
         {
             e = first;
         }
-        return e.Message;
+        return string.Join(" ", e.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
     }
 }

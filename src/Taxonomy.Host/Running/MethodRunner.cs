@@ -32,7 +32,7 @@ public sealed class MethodRunner(IServiceProvider services, TextWriter log)
         using var scope = services.CreateScope();
         using var pipeline = Pipeline.Compose(method, scope.ServiceProvider);
         using var random = new RunRandom(settings.Seed);
-        using var raw = DataCatalog.Load(settings.Data, settings.Seed, method.Directory);
+        using var raw = DataCatalog.Load(settings.Data, settings.Seed, method.Directory, log, method.File);
         var clusters = ClusterCount(settings.Clusters, raw, method.File);
         using var data = Preprocess(raw, pipeline, method);
         log.WriteLine($"{method.Name}: {data.Name} ({data.Source}), n={data.Count}, sample shape " +

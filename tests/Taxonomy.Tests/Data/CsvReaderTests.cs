@@ -150,9 +150,9 @@ public sealed class CsvReaderTests
     {
         var path = Write("1,2,0\n3,4,1.5\n", "labels.csv");
 
-        Assert.That(() => CsvReader.Read(path),
+        Assert.That(() => CsvReader.Read(path, labels: true),
             Throws.TypeOf<DataException>().With.Message.Contains("labels.csv")
-                .And.Message.Contains("line 2, column 3: the label '1.5' is not an integer"));
+                .And.Message.Contains("line 2, column 3: the label '1.5' is not an integer (data.labels=true); set data.labels=false"));
     }
 
     [Test]
@@ -171,7 +171,7 @@ public sealed class CsvReaderTests
         var path = Write("", "empty.csv");
 
         Assert.That(() => CsvReader.Read(path),
-            Throws.TypeOf<DataException>().With.Message.EqualTo($"{path}: the file is empty (no data rows)."));
+            Throws.TypeOf<DataException>().With.Message.EqualTo($"{path}: the file is empty, or is not a regular file (a FIFO, socket or device)."));
     }
 
     [Test]
@@ -188,9 +188,9 @@ public sealed class CsvReaderTests
     {
         var path = Write("1\n2\n", "one.csv");
 
-        Assert.That(() => CsvReader.Read(path),
+        Assert.That(() => CsvReader.Read(path, labels: true),
             Throws.TypeOf<DataException>().With.Message.Contains("one.csv: line 1 has 1 column")
-                .And.Message.Contains("set data.labels to false"));
+                .And.Message.Contains("set data.labels=false"));
     }
 
     [Test]

@@ -146,7 +146,8 @@ public sealed class IdxReaderTests
 
         Assert.That(() => IdxReader.ReadImages(path),
             Throws.TypeOf<DataException>().With.Message.Contains("short-images-idx3-ubyte")
-                .And.Message.Contains("expected 12 bytes of data from the header (2×2×3), found 7"));
+                .And.Message.Contains("truncated file: the header promises 12 bytes of data (2×2×3) but the file holds 7 after its 16-byte header" +
+                    (gzip ? " (as its gzip trailer records)." : ".")));
     }
 
     [Test]

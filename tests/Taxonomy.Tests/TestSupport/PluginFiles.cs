@@ -45,6 +45,24 @@ public static class PluginFiles
         return path;
     }
 
+    /// <summary>
+    /// Clears the CLI header entry of <paramref name="assembly"/>'s PE data directories, so that it reads as a native
+    /// library (a valid PE file without .NET metadata).
+    /// </summary>
+    public static void StripMetadata(string assembly)
+    {
+        var bytes = File.ReadAllBytes(assembly);
+        int entry;
+        using (var pe = new PEReader(new MemoryStream(bytes)))
+        {
+            // The data directories follow the optional header's 96 (PE32) or 112 (PE32+) fixed bytes; the CLI header is entry 14.
+            var fixedPart = pe.PEHeaders.PEHeader!.Magic == PEMagic.PE32Plus ? 112 : 96;
+            entry = pe.PEHeaders.PEHeaderStartOffset + fixedPart + 14 * 8;
+        }
+        bytes.AsSpan(entry, 8).Clear();
+        File.WriteAllBytes(assembly, bytes);
+    }
+
     /// <summary>Rewrites the version of Taxonomy.Abstractions that <paramref name="assembly"/> references, as if built against it.</summary>
     public static void SetReferencedContractVersion(string assembly, ushort major, ushort minor)
     {
