@@ -14,11 +14,14 @@ public static partial class AllocationFailure
         e is OutOfMemoryException || e is ExternalException && e.Message.Contains("can't allocate memory", StringComparison.Ordinal);
 
     /// <summary>"out of memory (25.6 GB requested at once)", or without the size when the failure does not say it.</summary>
-    public static string Describe(Exception e) =>
+    public static string Describe(Exception e) => Requested(e) is { } size ? $"out of memory ({size} requested at once)" : "out of memory";
+
+    /// <summary>"25.6 GB", the size of the allocation that failed, when libtorch says it.</summary>
+    public static string? Requested(Exception e) =>
         TriedBytes().Match(e.Message) is { Success: true } match
         && double.TryParse(match.Groups[1].Value, CultureInfo.InvariantCulture, out var bytes)
-            ? string.Create(CultureInfo.InvariantCulture, $"out of memory ({bytes / 1e9:0.#} GB requested at once)")
-            : "out of memory";
+            ? string.Create(CultureInfo.InvariantCulture, $"{bytes / 1e9:0.#} GB")
+            : null;
 
     [GeneratedRegex(@"tried to allocate (\d+) bytes")]
     private static partial Regex TriedBytes();
