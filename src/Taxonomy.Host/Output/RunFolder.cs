@@ -23,6 +23,8 @@ public sealed class RunFolder : IDisposable
     private const int PathMax = 4095;
     /// <summary>Room for ".", ".partial-PID-RANDOM" around the folder's name in its temporary folder's.</summary>
     private const int SuffixRoom = 32;
+    /// <summary>EWOULDBLOCK, the error (as HResult) of opening a file that another process holds with FileShare.None.</summary>
+    private const int HeldByAnother = 11;
 
     private readonly string _given;
     private readonly string _lockPath;
@@ -96,26 +98,29 @@ public sealed class RunFolder : IDisposable
             {
                 throw new RunFolderException($"--out '{_given}': the run was interrupted before its results were kept.");
             }
+            var previous = Directory.Exists(Target)
+                ? Path.Combine(Path.GetDirectoryName(Target)!, Hidden(Target, $"previous-{Environment.ProcessId}-{Random.Shared.Next():x8}"))
+                : null;
             try
             {
-                if (Directory.Exists(Target))
+                if (previous is not null)
                 {
-                    var previous = Path.Combine(Path.GetDirectoryName(Target)!,
-                        Hidden(Target, $"previous-{Environment.ProcessId}-{Random.Shared.Next():x8}"));
                     Directory.Move(Target, previous);
-                    Directory.Move(Staging, Target);
-                    _committed = true;
-                    TryDelete(previous);
                 }
-                else
-                {
-                    Directory.Move(Staging, Target);
-                    _committed = true;
-                }
+                Directory.Move(Staging, Target);
+                _committed = true;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
+                if (previous is not null && Directory.Exists(previous) && !Directory.Exists(Target))
+                {
+                    Directory.Move(previous, Target);
+                }
                 throw new RunFolderException($"--out '{_given}': could not put the finished run in place: {e.Message}", e);
+            }
+            if (previous is not null)
+            {
+                TryDelete(previous);
             }
         }
     }
@@ -167,8 +172,15 @@ public sealed class RunFolder : IDisposable
 
     private void Release()
     {
-        // Deleted while still held, so no other run can lock the file this one is about to let go of.
-        File.Delete(_lockPath);
+        try
+        {
+            // Deleted while still held, so that no other run locks the file this one is about to let go of.
+            File.Delete(_lockPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Left behind, it is taken over by the next run: the kernel drops the lock itself with the handle.
+        }
         _lock.Dispose();
     }
 
@@ -183,7 +195,7 @@ public sealed class RunFolder : IDisposable
         {
             stream = new FileStream(_lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
-        catch (IOException e) when (File.Exists(_lockPath) && e is not PathTooLongException)
+        catch (IOException e) when (e.HResult == HeldByAnother)
         {
             throw new RunFolderException($"--out '{_given}' is in use by another run{Holder()}; wait for it to end or choose another --out.", e);
         }
