@@ -58,7 +58,7 @@ public sealed class RunFolder : IDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             Release();
-            throw new RunFolderException($"--out '{_given}': cannot write beside it in '{parent}': {e.Message}", e);
+            throw new RunFolderException($"--out '{_given}': {e.Message}", e);
         }
         catch
         {

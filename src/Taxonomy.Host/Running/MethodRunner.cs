@@ -55,6 +55,10 @@ public sealed class MethodRunner(IServiceProvider services, TextWriter log)
         {
             throw TooLarge(method, BlockRole.Branch, e);
         }
+        catch (Exception e) when (!StageException.Explains(e))
+        {
+            throw new StageException("building the branch", e);
+        }
         try
         {
             pipeline.NonClusteringLoss.Build(pipeline.Branch, data.SampleShape);
@@ -66,6 +70,10 @@ public sealed class MethodRunner(IServiceProvider services, TextWriter log)
         catch (Exception e) when (AllocationFailure.Is(e))
         {
             throw TooLarge(method, BlockRole.NonClusteringLoss, e);
+        }
+        catch (Exception e) when (!StageException.Explains(e))
+        {
+            throw new StageException("building the non-clustering loss", e);
         }
 
         using var run = new RunContext(data, pipeline.Branch, pipeline.FeatureSelector, random,
