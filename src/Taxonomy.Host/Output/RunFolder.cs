@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using System.Text;
 
 namespace Taxonomy.Host.Output;
 
@@ -18,17 +17,8 @@ namespace Taxonomy.Host.Output;
 /// </remarks>
 public sealed class RunFolder : IDisposable
 {
-    /// <summary>NAME_MAX of Linux file systems, in bytes.</summary>
-    private const int NameMax = 255;
-    private const int PathMax = 4095;
-    /// <summary>Room for ".", ".partial-PID-RANDOM" around the folder's name in its temporary folder's.</summary>
-    private const int SuffixRoom = 32;
-    /// <summary>EWOULDBLOCK, the error (as HResult) of opening a file that another process holds with FileShare.None.</summary>
-    private const int HeldByAnother = 11;
-
     private readonly string _given;
-    private readonly string _lockPath;
-    private readonly FileStream _lock;
+    private readonly RunLock _lock;
     private readonly List<string> _createdParents;
     private readonly TextWriter _log;
     private readonly Lock _gate = new();
@@ -46,8 +36,7 @@ public sealed class RunFolder : IDisposable
     {
         (_given, Target, _createdParents, _log) = (given, target, createdParents, log);
         var parent = Path.GetDirectoryName(target)!;
-        _lockPath = Path.Combine(parent, Hidden(target, "lock"));
-        _lock = TakeLock();
+        _lock = RunLock.Take(Path.Combine(parent, Hidden(target, "lock")), given, Holder, log);
         try
         {
             CleanUpAfterKilledRuns();
@@ -57,12 +46,12 @@ public sealed class RunFolder : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Release();
+            _lock.Dispose();
             throw new RunFolderException($"--out '{_given}': {e.Message}", e);
         }
         catch
         {
-            Release();
+            _lock.Dispose();
             throw;
         }
         // Ctrl+C or kill: the process ends without unwinding, so the temporary folder and the lock go here.
@@ -76,15 +65,15 @@ public sealed class RunFolder : IDisposable
     /// </summary>
     public static RunFolder Open(string? path, TextWriter log)
     {
-        var target = Checked(path);
-        var created = CreateParents(path!, target);
+        var target = OutPath.Resolve(path);
+        var created = OutPath.CreateParents(path!, target);
         try
         {
             return new RunFolder(path!, target, created, log);
         }
         catch
         {
-            RemoveEmpty(created);
+            OutPath.RemoveEmpty(created);
             throw;
         }
     }
@@ -163,56 +152,11 @@ public sealed class RunFolder : IDisposable
         {
             TryDelete(Staging);
         }
-        Release();
+        _lock.Dispose();
         if (!_committed && !Directory.Exists(Target))
         {
-            RemoveEmpty(_createdParents);
+            OutPath.RemoveEmpty(_createdParents);
         }
-    }
-
-    private void Release()
-    {
-        try
-        {
-            // Deleted while still held, so that no other run locks the file this one is about to let go of.
-            File.Delete(_lockPath);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Left behind, it is taken over by the next run: the kernel drops the lock itself with the handle.
-        }
-        _lock.Dispose();
-    }
-
-    /// <summary>
-    /// The lock is an exclusive flock (FileShare.None) on the lock file, which the kernel drops when its holder dies,
-    /// however it dies; a file left by a killed run is simply taken over.
-    /// </summary>
-    private FileStream TakeLock()
-    {
-        FileStream stream;
-        try
-        {
-            stream = new FileStream(_lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException e) when (e.HResult == HeldByAnother)
-        {
-            throw new RunFolderException($"--out '{_given}' is in use by another run{Holder()}; wait for it to end or choose another --out.", e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new RunFolderException($"--out '{_given}': cannot write in '{Path.GetDirectoryName(_lockPath)}': {e.Message}", e);
-        }
-        var left = new StreamReader(stream, leaveOpen: true).ReadToEnd().Trim();
-        if (left.Length > 0)
-        {
-            _log.WriteLine($"--out '{_given}': took over the lock left by a run that is no longer running ({left}).");
-        }
-        stream.SetLength(0);
-        stream.Write(Encoding.UTF8.GetBytes(
-            $"pid {Environment.ProcessId} started {Process.GetCurrentProcess().StartTime.ToUniversalTime():yyyy-MM-ddTHH:mm:ssZ}\n"));
-        stream.Flush();
-        return stream;
     }
 
     /// <summary>" (pid N, started T)" of the live run that holds the lock, read from its temporary folder's name.</summary>
@@ -283,90 +227,6 @@ public sealed class RunFolder : IDisposable
         }
     }
 
-    /// <summary>The absolute folder --out names, after every check that needs no writing.</summary>
-    private static string Checked(string? path)
-    {
-        if (string.IsNullOrWhiteSpace(path))
-        {
-            throw new RunFolderException("--out: the path is empty; give a folder, e.g. --out runs/mine.");
-        }
-        if (path.Contains('\0'))
-        {
-            throw new RunFolderException($"--out '{path.Replace("\0", "\\0")}': the path contains a NUL character.");
-        }
-        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(path));
-        var name = Path.GetFileName(full);
-        if (name.Length == 0 || name is "." or "..")
-        {
-            throw new RunFolderException($"--out '{path}': a run needs a folder with a name of its own, not '{full}'.");
-        }
-        if (Encoding.UTF8.GetByteCount(full) + SuffixRoom > PathMax)
-        {
-            throw new RunFolderException($"--out '{Shortened(path)}': the path is {Encoding.UTF8.GetByteCount(full)} bytes long; " +
-                                         $"at most {PathMax - SuffixRoom} are possible.");
-        }
-        if (full.Split(Path.DirectorySeparatorChar).FirstOrDefault(part => Encoding.UTF8.GetByteCount(part) > NameMax) is { } part)
-        {
-            throw new RunFolderException($"--out '{Shortened(path)}': the name '{Shortened(part)}' is longer than {NameMax} bytes.");
-        }
-        if (Encoding.UTF8.GetByteCount(name) + SuffixRoom > NameMax)
-        {
-            throw new RunFolderException($"--out '{Shortened(path)}': the folder name is {Encoding.UTF8.GetByteCount(name)} bytes long; " +
-                                         $"at most {NameMax - SuffixRoom} are possible (its temporary folder adds a suffix).");
-        }
-        for (var ancestor = Path.GetDirectoryName(full); ancestor is not null; ancestor = Path.GetDirectoryName(ancestor))
-        {
-            if (File.Exists(ancestor))
-            {
-                throw new RunFolderException($"--out '{path}': '{ancestor}' is a file, not a folder.");
-            }
-        }
-        var info = new DirectoryInfo(full);
-        if (info.LinkTarget is not null)
-        {
-            // Swapping a link would replace the link, and leave the old run where it points.
-            return info.ResolveLinkTarget(returnFinalTarget: true) is { Exists: true } resolved
-                ? Checked(resolved.FullName)
-                : throw new RunFolderException($"--out '{path}' is a link to '{info.LinkTarget}', which is not a folder.");
-        }
-        if (File.Exists(full))
-        {
-            throw new RunFolderException($"--out '{path}' is a file, not a folder.");
-        }
-        return full;
-    }
-
-    /// <summary>Creates the missing folders above --out; returns them, deepest first, to remove if the run fails.</summary>
-    private static List<string> CreateParents(string given, string target)
-    {
-        var created = new List<string>();
-        for (var folder = Path.GetDirectoryName(target); folder is not null && !Directory.Exists(folder); folder = Path.GetDirectoryName(folder))
-        {
-            created.Add(folder);
-        }
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            return created;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            RemoveEmpty(created);
-            throw new RunFolderException($"--out '{given}': cannot create '{Path.GetDirectoryName(target)}': {e.Message}", e);
-        }
-    }
-
-    private static void RemoveEmpty(IEnumerable<string> folders)
-    {
-        foreach (var folder in folders)
-        {
-            if (Directory.Exists(folder) && !Directory.EnumerateFileSystemEntries(folder).Any())
-            {
-                Directory.Delete(folder);
-            }
-        }
-    }
-
     private static void TryDelete(string folder)
     {
         try
@@ -387,5 +247,4 @@ public sealed class RunFolder : IDisposable
     /// <summary>".NAME.what", a hidden sibling of <paramref name="target"/>.</summary>
     private static string Hidden(string target, string what) => $".{Path.GetFileName(target)}.{what}";
 
-    private static string Shortened(string text) => text.Length <= 60 ? text : text[..40] + "…" + text[^12..];
 }
