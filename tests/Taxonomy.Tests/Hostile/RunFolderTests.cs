@@ -188,4 +188,14 @@ public sealed class RunFolderTests
         Assert.That(new DirectoryInfo(Out).LinkTarget, Is.EqualTo(real));
         Assert.That(File.Exists(Path.Combine(real, "result.json")), Is.True);
     }
+
+    [Test]
+    public void Table1_checks_its_out_before_running_any_row()
+    {
+        File.WriteAllText(Out, "mine");
+        var rows = _cases.PathOf("rows");
+        Directory.CreateDirectory(rows);
+        File.Copy(_cases.Manifest(), Path.Combine(rows, "row.json"));
+        Assert.That(OneErrorLine(RunTaxonomy("table1", "--rows", rows, "--out", Out)), Is.EqualTo($"error: --out '{Out}' is a file, not a folder."));
+    }
 }
