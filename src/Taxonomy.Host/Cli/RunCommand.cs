@@ -11,26 +11,31 @@ internal static class RunCommand
     {
         var manifest = new Argument<string>("manifest") { Description = "The method's JSON manifest." };
         var options = new ManifestOverrides();
-        var output = new Option<string?>("--out") { Description = "Folder for result.json and assignments.csv (default runs/<method>-seed<N>)." };
+        var output = new Option<string?>("--out")
+        {
+            Description = "Folder for result.json, assignments.csv and branch.pt (default runs/<method>-seed<N>); replaced " +
+                          "only once the new run is complete, and only if it holds nothing but a run's outputs.",
+        };
         var command = new Command("run", "Train a method from its manifest and report ACC/NMI/ARI.") { manifest, output };
         options.AddTo(command);
         command.SetAction(parse =>
         {
             using var loaded = options.Load(parse, parse.GetValue(manifest)!);
             var (services, method) = (loaded.Services, loaded.Method);
-            var directory = parse.GetValue(output) ?? Path.Combine("runs", $"{Slug(method.Name)}-seed{method.Settings.Seed}");
-            var weights = Path.Combine(directory, "branch.pt");
-            if (Directory.Exists(directory))
-            {
-                File.Delete(Path.Combine(directory, "result.json"));  // never leave an old result beside new files
-            }
-            var result = new MethodRunner(services, Console.Out).Run(method, weights);
-            RunWriter.Write(directory, result);
+            var given = parse.GetResult(output) is { Implicit: false }
+                ? parse.GetValue(output)
+                : Path.Combine("runs", $"{Slug(method.Name)}-seed{method.Settings.Seed}");
+            // Checked, locked and staged before any data is read: a bad --out fails in a second, not after the training.
+            using var folder = RunFolder.Open(given, Console.Out);
+            var result = new MethodRunner(services, Console.Out).Run(method, Path.Combine(folder.Staging, RunWriter.BranchFile));
+            StageException.During($"writing the results to '{folder.Staging}'", () => RunWriter.Write(folder.Staging, result));
+            folder.Commit();
             foreach (var phase in result.Phases)
             {
                 Console.WriteLine($"  {phase.Name}: {phase.EpochsRun} epochs, {phase.Seconds:F1} s, {phase.SamplesPerSecond:F0} samples/s");
             }
-            Console.WriteLine($"  results: {Path.Combine(directory, "result.json")}, {Path.Combine(directory, "assignments.csv")}, {weights}");
+            Console.WriteLine("  results: " + string.Join(", ",
+                new[] { RunWriter.ResultFile, RunWriter.AssignmentsFile, RunWriter.BranchFile }.Select(f => Path.Combine(given!, f))));
             Console.WriteLine(result.Summary());
             return 0;
         });

@@ -28,6 +28,7 @@ internal static class Table1Command
             {
                 throw new Manifest.ManifestException($"--epochs must be at least 1, got {limit}.");
             }
+            _ = Output.OutPath.Resolve(parse.GetValue(output));   // a bad --out fails now, not after every row has run
             var files = Table1Runner.Manifests(parse.GetValue(rows)!, parse.GetValue(filter));
             var assignments = overrides.From(parse).ToList();
             var entries = new Table1Runner(document => overrides.Services(parse, document), Console.Out).Run(files, assignments, limit);

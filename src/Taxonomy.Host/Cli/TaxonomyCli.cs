@@ -1,16 +1,19 @@
 using System.CommandLine;
-using Taxonomy.Blocks.Data;
-using Taxonomy.Host.Manifest;
-using Taxonomy.Host.Plugins;
-using Taxonomy.Host.Training;
+using System.CommandLine.Invocation;
 
 namespace Taxonomy.Host.Cli;
 
-/// <summary>The `taxonomy` command line: run, validate, list, bench, table1. Known failures print one clear line and exit 2.</summary>
+/// <summary>
+/// The `taxonomy` command line: run, validate, list, bench, table1. Every failure, a wrong command line included,
+/// prints one line "error: …" on stderr and exits 2; `--verbose` adds the stack trace.
+/// </summary>
 public static class TaxonomyCli
 {
+    public const int Failed = 2;
+
     public static int Execute(string[] args)
     {
+        var verbose = new Option<bool>("--verbose") { Description = "On failure, print the stack trace after the error line.", Recursive = true };
         var root = new RootCommand("taxonomy: deep clustering composed from the building blocks of Aljalbout et al. (2018).")
         {
             RunCommand.Create(),
@@ -21,15 +24,28 @@ public static class TaxonomyCli
             Table1Command.Create(),
             ConvolutionProbeCommand.Create(),
         };
+        root.Options.Add(verbose);
+        ParseResult? parse = null;
         try
         {
-            return root.Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            parse = root.Parse(args);
+            // --help and --version answer even on an incomplete command line.
+            if (parse.Action is not CommandLineAction { ClearsParseErrors: true } && parse.Errors.Count > 0)
+            {
+                Console.Error.WriteLine("error: " + CommandLineErrors.OneLine(parse));
+                return Failed;
+            }
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is ManifestException or PluginException or DataException or TrainingException)
+        catch (Exception e)
         {
             Console.Out.Flush();
-            Console.Error.WriteLine($"error: {e.Message}");
-            return 2;
+            Console.Error.WriteLine(FailureReport.OneLine(e));
+            if (parse?.GetValue(verbose) == true)
+            {
+                Console.Error.WriteLine(e);
+            }
+            return Failed;
         }
     }
 }

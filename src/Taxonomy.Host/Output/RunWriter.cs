@@ -3,15 +3,29 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Taxonomy.Host.Running;
+using Taxonomy.Host.Training;
 
 namespace Taxonomy.Host.Output;
 
 /// <summary>
-/// Writes result.json and assignments.csv. Both are written to temporary names and renamed at the end, so a
-/// failed run never leaves files that look complete.
+/// Writes result.json and assignments.csv into a run's folder (its temporary folder, see <see cref="RunFolder"/>,
+/// which is swapped in whole once complete).
 /// </summary>
 public static class RunWriter
 {
+    public const string ResultFile = "result.json";
+    public const string AssignmentsFile = "assignments.csv";
+    /// <summary>The trained branch's weights; its sidecar of shapes sits beside it.</summary>
+    public const string BranchFile = "branch.pt";
+
+    /// <summary>Every file a run writes into its folder.</summary>
+    public static IReadOnlyList<string> Outputs { get; } =
+        [ResultFile, AssignmentsFile, BranchFile, Path.GetFileName(BranchWeights.SidecarOf(BranchFile))];
+
+    /// <summary>A run's output, or the temporary file of one that an earlier version of taxonomy left half-written.</summary>
+    public static bool IsOutput(string name) =>
+        Outputs.Any(output => name == output || name.StartsWith(output + ".partial", StringComparison.Ordinal));
+
     private static readonly JsonSerializerOptions s_json = new()
     {
         WriteIndented = true,
@@ -22,11 +36,8 @@ public static class RunWriter
     public static void Write(string directory, RunResult result)
     {
         Directory.CreateDirectory(directory);
-        var csvPath = Path.Combine(directory, "assignments.csv");
-        var jsonPath = Path.Combine(directory, "result.json");
-        File.Delete(jsonPath);
-        WriteAtomically(csvPath, Assignments(result));
-        WriteAtomically(jsonPath, Json(result).ToJsonString(s_json));
+        File.WriteAllText(Path.Combine(directory, AssignmentsFile), Assignments(result));
+        File.WriteAllText(Path.Combine(directory, ResultFile), Json(result).ToJsonString(s_json));
     }
 
     public static JsonObject Json(RunResult r)
@@ -69,9 +80,10 @@ public static class RunWriter
         return csv.ToString();
     }
 
+    /// <summary>Writes to a temporary name of this process and renames: readers never see a half-written file.</summary>
     internal static void WriteAtomically(string path, string content)
     {
-        var temporary = path + ".partial";
+        var temporary = $"{path}.partial-{Environment.ProcessId}-{Random.Shared.Next():x8}";
         File.WriteAllText(temporary, content);
         File.Move(temporary, path, overwrite: true);
     }

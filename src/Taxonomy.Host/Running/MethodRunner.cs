@@ -30,11 +30,12 @@ public sealed class MethodRunner(IServiceProvider services, TextWriter log)
         torch.set_num_threads(threads);
 
         using var scope = services.CreateScope();
-        using var pipeline = Pipeline.Compose(method, scope.ServiceProvider);
+        using var pipeline = StageException.During("composing the blocks", () => Pipeline.Compose(method, scope.ServiceProvider));
         using var random = new RunRandom(settings.Seed);
-        using var raw = DataCatalog.Load(settings.Data, settings.Seed, method.Directory, log, method.File);
+        using var raw = StageException.During($"reading the data '{settings.Data.Source}'",
+            () => DataCatalog.Load(settings.Data, settings.Seed, method.Directory, log, method.File));
         var clusters = ClusterCount(settings.Clusters, raw, method.File);
-        using var data = Preprocess(raw, pipeline, method);
+        using var data = StageException.During("preprocessing", () => Preprocess(raw, pipeline, method));
         log.WriteLine($"{method.Name}: {data.Name} ({data.Source}), n={data.Count}, sample shape " +
                       $"[{string.Join(", ", data.SampleShape)}], k={clusters}, seed {settings.Seed}, {threads} threads");
         try
@@ -50,6 +51,14 @@ public sealed class MethodRunner(IServiceProvider services, TextWriter log)
         {
             throw new ManifestException($"{method.File}: {method[BlockRole.Branch].Describe()}: {e.Message}", e);
         }
+        catch (Exception e) when (AllocationFailure.Is(e))
+        {
+            throw TooLarge(method, BlockRole.Branch, e);
+        }
+        catch (Exception e) when (!StageException.Explains(e))
+        {
+            throw new StageException("building the branch", e);
+        }
         try
         {
             pipeline.NonClusteringLoss.Build(pipeline.Branch, data.SampleShape);
@@ -58,23 +67,33 @@ public sealed class MethodRunner(IServiceProvider services, TextWriter log)
         {
             throw new ManifestException($"{method.File}: {method[BlockRole.NonClusteringLoss].Describe()}: {e.Message}", e);
         }
+        catch (Exception e) when (AllocationFailure.Is(e))
+        {
+            throw TooLarge(method, BlockRole.NonClusteringLoss, e);
+        }
+        catch (Exception e) when (!StageException.Explains(e))
+        {
+            throw new StageException("building the non-clustering loss", e);
+        }
 
         using var run = new RunContext(data, pipeline.Branch, pipeline.FeatureSelector, random,
             scope.ServiceProvider.GetRequiredService<IKMeans>(), clusters, log);
         var cache = settings.PretrainingCache ? new PretrainingCache(PretrainingCache.DefaultDirectory) : null;
-        var phases = new Trainer(pipeline, run, settings, cache, epochLimit).Train();
+        var phases = StageException.During(() => Training(run), () => new Trainer(pipeline, run, settings, cache, epochLimit).Train());
         if (ConvolutionBackend.Description is { } convolutions)
         {
             log.WriteLine($"convolutions: {convolutions}");
         }
         if (saveBranchTo is not null)
         {
-            BranchWeights.Save(pipeline.Branch.Module, saveBranchTo);
+            StageException.During($"saving the branch's weights to '{saveBranchTo}'",
+                () => BranchWeights.Save(pipeline.Branch.Module, saveBranchTo));
         }
 
         var post = Stopwatch.StartNew();
         random.StartPhase(pipeline.Schedule.Phases.Count);  // post-clustering's randomness must not depend on what training drew
-        var assignments = pipeline.PostClustering.Assign(run);
+        var assignments = StageException.During($"post-clustering ({pipeline.Describe(pipeline.PostClustering)})",
+            () => pipeline.PostClustering.Assign(run));
         post.Stop();
         if (assignments.Length != data.Count)
         {
@@ -113,6 +132,26 @@ public sealed class MethodRunner(IServiceProvider services, TextWriter log)
             json[Registry.BlockRoles.Field(role)] = OptionsJson.Serialize(spec.Options);
         }
         return json;
+    }
+
+    /// <summary>"training, phase 'pretrain', epoch 3": how far the training got, for a failure's message.</summary>
+    private static string Training(RunContext run) =>
+        run.Progress is { } progress ? $"training, phase '{progress.Phase.Name}', epoch {progress.Epoch + 1}" : "training";
+
+    /// <summary>
+    /// A block whose weights cannot be allocated, named by its size options (branch.dims, branch.channels …): a
+    /// manifest error, since what the user must change is a size.
+    /// </summary>
+    private static ManifestException TooLarge(MethodDefinition method, BlockRole role, Exception failure)
+    {
+        var spec = method[role];
+        var sizes = spec.Options.GetType().GetProperties()
+            .Where(p => typeof(IEnumerable<int>).IsAssignableFrom(p.PropertyType) && p.GetValue(spec.Options) is not null)
+            .Select(p => $"{spec.Path}.{OptionsBinder.CamelCase(p.Name)}").ToList();
+        var field = sizes.Count == 0 ? spec.Path : string.Join(" / ", sizes);
+        var requested = AllocationFailure.Requested(failure) is { } size ? $" ({size} requested at once)" : "";
+        return new ManifestException(
+            $"{method.File}: {field}: {spec.Describe()} does not fit in memory{requested}; make it smaller.", failure);
     }
 
     private static string ResolvePath(string path, string? manifestDirectory) =>

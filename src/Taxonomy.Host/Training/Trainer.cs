@@ -238,7 +238,8 @@ public sealed class Trainer(Pipeline pipeline, RunContext run, RunSettings setti
         var every = settings.Log.MetricsEvery;
         if (run.Data.Labels is { } labels && every > 0 && ((epoch + 1) % every == 0 || epoch + 1 == phase.Epochs))
         {
-            line += "  " + MetricSet.Compute(labels, Evaluation.QuickAssignments(run, pipeline.PostClustering.RequiredLayers));
+            var quick = Evaluation.Assign(run, pipeline.PostClustering.RequiredLayers);
+            line += $"  [{quick.Source}] {MetricSet.Compute(labels, quick.Labels)}";
         }
         line += $"  rss {Environment.WorkingSet / (1 << 20)} MB";
         run.Log(line);
