@@ -76,6 +76,9 @@ internal sealed class FieldAssignment
         {
             case JsonObject or JsonArray:
                 return child;
+            case null when IsIndex(_path[depth + 1]):
+                throw Error($"{Prefix(depth + 1)} is not set, so it has no element {_path[depth + 1]}; " +
+                            $"set the whole list, e.g. {Prefix(depth + 1)}=[...]");
             case null:
                 var created = new JsonObject();
                 replace(created);
@@ -146,9 +149,11 @@ internal sealed class FieldAssignment
     {
         1 => ManifestFields.RoleOf(path[0]) is not null,
         2 => ManifestFields.RoleOf(path[0]) == BlockRole.Preprocessor
-             && int.TryParse(path[1], NumberStyles.None, CultureInfo.InvariantCulture, out _),
+             && IsIndex(path[1]),
         _ => false,
     };
+
+    private static bool IsIndex(string part) => int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out _);
 
     private string Prefix(int length) => string.Join('.', _path[..length]);
 

@@ -77,7 +77,7 @@ public sealed class ManifestLoader(BlockRegistry registry)
 
     private List<BlockSpec> LoadPreprocessors(IConfigurationSection section, string file, JsonNode? json)
     {
-        if (!section.Exists())
+        if (!section.Exists() || json is JsonArray { Count: 0 })   // "preprocessor": [] is no preprocessing
         {
             return [];
         }

@@ -11,11 +11,17 @@ namespace Taxonomy.Host.Manifest;
 /// </summary>
 public static class OptionsBinder
 {
-    /// <param name="json">The section's JSON, to tell an empty list from an absent one (the configuration cannot).</param>
+    /// <param name="json">
+    /// The section's JSON, to check each field's shape and to tell an empty list from an absent one (the configuration cannot).
+    /// </param>
     public static object Bind(IConfiguration section, Type optionsType, string file, string path, string owner,
         JsonNode? json = null)
     {
         CheckKeys(section, optionsType, file, path, owner);
+        if (OptionShapes.Problem(json, optionsType, path) is { } shape)
+        {
+            throw new ManifestException($"{file}: {shape}");
+        }
 
         var options = Activator.CreateInstance(optionsType)!;
         try

@@ -194,6 +194,29 @@ public sealed class ManifestInputTests
         Assert.That(Refused("validate", path), Is.EqualTo($"error: {path}: nonClusteringLoss.weight must be a finite number, got NaN"));
     }
 
+    // ---- Shapes: a value, a list or a section where the option needs another ----
+
+    [TestCase("optimizer=\"adam\"", "optimizer: expected a section of fields { ... }, got \"adam\"")]
+    [TestCase("optimizer.phases.clustering=5", "optimizer.phases.clustering: expected a section of fields { ... }, got 5")]
+    [TestCase("optimizer.phases.clustering.batchSize=[1]", "optimizer.phases.clustering.batchSize: expected a whole number, got a list")]
+    [TestCase("name=[1]", "name: expected a string, got a list")]
+    [TestCase("clusters={}", "clusters: expected a whole number, got a section { ... }")]
+    [TestCase("branch.dims={\"a\": 1}", "branch.dims: expected a list, e.g. [1, 2], got a section { ... }")]
+    [TestCase("branch.dims=[[1]]", "branch.dims[0]: expected a whole number, got a list")]
+    [TestCase("nonClusteringLoss.metric={}", "nonClusteringLoss.metric: expected one of: mse, bce, got a section { ... }")]
+    [TestCase("pretrainingCache=[]", "pretrainingCache: expected true or false, got a list")]
+    public void A_field_of_the_wrong_shape_is_refused_saying_what_it_needs(string assignment, string message)
+    {
+        var path = WriteManifest(Manifests.AeKMeans());
+        Assert.That(Refused("validate", path, "--set", assignment), Is.EqualTo($"error: {path}: {message}"));
+    }
+
+    [Test]
+    public void An_empty_preprocessor_list_means_no_preprocessing()
+    {
+        Assert.That(Manifests.Load(Manifests.AeKMeans(), "preprocessor=[]").Preprocessors, Is.Empty);
+    }
+
     // ---- List elements from --set ----
 
     [Test]
@@ -220,7 +243,7 @@ public sealed class ManifestInputTests
     {
         var other = (MlpClassifierBranch.Options)Manifests.Load(Manifests.AeKMeans(), "branch.type=mlp-classifier")[BlockRole.Branch].Options;
         var same = (MlpAutoencoderBranch.Options)Manifests.Load(Manifests.AeKMeans(), "branch.type=mlp-autoencoder")[BlockRole.Branch].Options;
-        var then = (MlpClassifierBranch.Options)Manifests.Load(Manifests.AeKMeans(), "branch.type=mlp-classifier", "branch.dims.0=7")[BlockRole.Branch].Options;
+        var then = (MlpClassifierBranch.Options)Manifests.Load(Manifests.AeKMeans(), "branch.type=mlp-classifier", "branch.dims=[7]")[BlockRole.Branch].Options;
 
         var defaults = new MlpClassifierBranch.Options();
         defaults.ApplyDefaults();
@@ -244,6 +267,7 @@ public sealed class ManifestInputTests
     [TestCase("branch.dims.-1=1", "branch.dims is a list, so '-1' must be the index of an element (0 to 1)")]
     [TestCase("branch.dims.0=null", "a list element cannot be removed; set the whole list instead, e.g. branch.dims=[...]")]
     [TestCase("seed.x=1", "seed is the value 3, not a section with fields")]
+    [TestCase("branch.widths.0=1", "branch.widths is not set, so it has no element 0; set the whole list, e.g. branch.widths=[...]")]
     [TestCase("branch.dims.0.size=1", "branch.dims.0 is the value 32, not a section with fields")]
     public void A_set_path_that_cannot_be_applied_is_refused_naming_the_path(string assignment, string message)
     {
