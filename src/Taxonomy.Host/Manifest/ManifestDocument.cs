@@ -8,7 +8,7 @@ namespace Taxonomy.Host.Manifest;
 /// <summary>
 /// The manifest's JSON with command-line overrides applied. Overrides are applied to the JSON tree, not as a
 /// later configuration provider, so that a list given with --set replaces the whole list (a configuration
-/// provider would override index by index and keep the old tail).
+/// provider would override index by index and keep the old tail). Parsing refuses a field written twice.
 /// </summary>
 public sealed class ManifestDocument
 {
