@@ -87,11 +87,23 @@ public sealed class Pipeline : IDisposable
             // The trainer computes the clustering loss only in clustering phases: elsewhere it would be silently ignored.
             composition.RequireClusteringPhase(ClusteringLoss, "clusteringLoss");
         }
+        CheckOptimizerPhases(composition);
         foreach (var block in _specs.Keys)
         {
             block.CheckComposition(composition);
         }
         return composition.Errors.Distinct().ToList();
+    }
+
+    /// <summary>Per-phase optimiser overrides must name a phase of the schedule; a misspelt one would never apply.</summary>
+    private void CheckOptimizerPhases(Abstractions.Blocks.Composition composition)
+    {
+        var phases = Schedule.Phases.Select(p => p.OptimizerKey).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        foreach (var name in Method.Settings.Optimizer.Phases.Keys)
+        {
+            composition.Require(Schedule, phases.Contains(name, StringComparer.OrdinalIgnoreCase),
+                $"has no phase '{name}', which optimizer.phases.{name} sets (its phases: {string.Join(", ", phases)})");
+        }
     }
 
     private void CheckLayers(Abstractions.Blocks.Composition composition, IBlock block, IEnumerable<string> layers)

@@ -307,6 +307,16 @@ public sealed class ManifestInputTests
     }
 
     [Test]
+    public void An_optimizer_override_for_a_phase_the_schedule_lacks_is_refused()
+    {
+        var path = WriteManifest(Manifests.AeKMeans());
+        Assert.That(Refused("validate", path, "--set", "optimizer.phases.clusterin.learningRate=0.1"), Is.EqualTo(
+            $"error: {path}: these blocks cannot work together: schedule ('pretrain'): has no phase 'clusterin', " +
+            "which optimizer.phases.clusterin sets (its phases: pretrain)."));
+        Valid("validate", path, "--set", "optimizer.phases.Pretrain.learningRate=0.1");
+    }
+
+    [Test]
     public void Every_shipped_manifest_validates_on_the_command_line()
     {
         var files = Directory.GetFiles(Path.Combine(TestPaths.RepositoryRoot, "manifests"), "*.json", SearchOption.AllDirectories);
