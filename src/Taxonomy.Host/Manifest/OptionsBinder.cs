@@ -137,7 +137,6 @@ public static class OptionsBinder
             _ when target == typeof(bool) => "boolean (true or false)",
             _ when target == typeof(int) || target == typeof(long) => "whole number",
             _ when target == typeof(double) || target == typeof(float) => "number",
-            { IsGenericType: true } when target.GetGenericTypeDefinition() == typeof(List<>) => "list, e.g. [1, 2]",
             _ => target?.Name ?? "value",
         };
         var dotted = string.Join('.', key.Split(':').Select(CamelCase));

@@ -290,10 +290,15 @@ public sealed class ManifestInputTests
     public void A_clustering_loss_under_a_schedule_without_a_clustering_phase_is_refused_naming_both()
     {
         var path = WriteManifest(Manifests.AeKMeans());
-        Assert.That(Refused("validate", path, "--set", "clusteringLoss=locality-sparsity"), Is.EqualTo(
-            $"error: {path}: these blocks cannot work together: clusteringLoss ('locality-sparsity'): acts only in a " +
-            "clustering phase, and schedule ('pretrain') has none; set clusteringLoss to 'none' or choose a schedule " +
-            "with a clustering phase (e.g. 'pretrain-then-joint')."));
+        var output = Path.Combine(_folder, "out");
+        var expected = $"error: {path}: these blocks cannot work together: clusteringLoss ('locality-sparsity'): acts only in a " +
+                       "clustering phase, and schedule ('pretrain') has none; set clusteringLoss to 'none' or choose a schedule " +
+                       "with a clustering phase (e.g. 'pretrain-then-joint').";
+
+        Assert.That(Refused("validate", path, "--set", "clusteringLoss=locality-sparsity"), Is.EqualTo(expected));
+        Assert.That(Refused("run", path, "--set", "clusteringLoss=locality-sparsity", "--out", output), Is.EqualTo(expected));
+        Assert.That(File.Exists(Path.Combine(output, "result.json")), Is.False);
+        Valid("validate", path, "--set", "clusteringLoss=locality-sparsity", "--set", "schedule=pretrain-then-joint");
     }
 
     [Test]
