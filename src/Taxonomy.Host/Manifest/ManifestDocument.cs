@@ -101,6 +101,10 @@ public sealed class ManifestDocument
 
     public static ManifestDocument Parse(string json, string path)
     {
+        if (json.Trim().Length == 0)
+        {
+            throw new ManifestException($"{path}: the file is empty; a manifest is a JSON object {{ ... }}.");
+        }
         JsonNode? node;
         try
         {
@@ -155,9 +159,10 @@ public sealed class ManifestDocument
     internal static string? ExistingKey(JsonObject obj, string key) =>
         obj.Select(p => p.Key).FirstOrDefault(k => k.Equals(key, StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>The parser's message without its trailing position ("Path: ...", "LineNumber: ..."), which the line and position say already.</summary>
     private static string FirstSentence(string message)
     {
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
+        var cuts = new[] { " Path:", " LineNumber:" }.Select(m => message.IndexOf(m, StringComparison.Ordinal)).Where(i => i > 0);
+        return cuts.Any() ? message[..cuts.Min()] : message;
     }
 }

@@ -50,6 +50,23 @@ public sealed class ManifestInputTests
         Assert.That((code, error), Is.EqualTo((0, "")), output);
     }
 
+    // ---- The file itself ----
+
+    [Test]
+    public void An_empty_manifest_file_is_refused_as_empty()
+    {
+        var path = Write("m.json", "\n  \n");
+        Assert.That(Refused("validate", path), Is.EqualTo($"error: {path}: the file is empty; a manifest is a JSON object {{ ... }}."));
+    }
+
+    [Test]
+    public void Invalid_json_is_reported_once_with_its_line_and_position()
+    {
+        var path = Write("m.json", "{\n  \"seed\": 1,\n  \"name\": x\n}");
+        Assert.That(Refused("validate", path), Is.EqualTo(
+            $"error: {path}: invalid JSON at line 3, position 11: 'x' is an invalid start of a value."));
+    }
+
     // ---- Fields written twice ----
 
     [Test]
