@@ -124,7 +124,12 @@ internal sealed class FieldAssignment
             return (list[index], node => list[index] = node);
         }
         var obj = (JsonObject)container;
-        var key = ManifestDocument.ExistingKey(obj, _path[depth]) ?? _path[depth];
+        var existing = ManifestDocument.ExistingKey(obj, _path[depth]);
+        if (existing is null && depth > 0 && IsIndex(_path[depth]))
+        {
+            throw Error($"{Prefix(depth)} is a section, not a list, so it has no element {_path[depth]}");
+        }
+        var key = existing ?? _path[depth];
         return (obj[key], node => obj[key] = node);
     }
 

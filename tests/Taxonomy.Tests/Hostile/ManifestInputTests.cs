@@ -284,6 +284,7 @@ public sealed class ManifestInputTests
     [TestCase("branch.dims.-1=1", "branch.dims is a list, so '-1' must be the index of an element (0 to 1)")]
     [TestCase("branch.dims.0=null", "a list element cannot be removed; set the whole list instead, e.g. branch.dims=[...]")]
     [TestCase("seed.x=1", "seed is the value 3, not a section with fields")]
+    [TestCase("preprocessor.0.type=flatten", "preprocessor is a section, not a list, so it has no element 0")]
     [TestCase("branch.widths.0=1", "branch.widths is not set, so it has no element 0; set the whole list, e.g. branch.widths=[...]")]
     [TestCase("branch.dims.0.size=1", "branch.dims.0 is the value 32, not a section with fields")]
     public void A_set_path_that_cannot_be_applied_is_refused_naming_the_path(string assignment, string message)
