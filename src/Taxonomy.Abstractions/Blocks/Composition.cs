@@ -1,3 +1,5 @@
+using Taxonomy.Abstractions.Training;
+
 namespace Taxonomy.Abstractions.Blocks;
 
 /// <summary>
@@ -30,4 +32,13 @@ public sealed class Composition
             _errors.Add($"{Describe(block)}: {message}");
         }
     }
+
+    /// <summary>
+    /// Records that <paramref name="block"/>, which acts only in clustering phases, would never act: the schedule has
+    /// no clustering phase. <paramref name="field"/> is its manifest field, for the advice.
+    /// </summary>
+    public void RequireClusteringPhase(IBlock block, string field) =>
+        Require(block, Schedule.Phases.Any(p => p.Kind == PhaseKind.Clustering),
+            $"acts only in a clustering phase, and {Describe(Schedule)} has none; set {field} to 'none' " +
+            "or choose a schedule with a clustering phase (e.g. 'pretrain-then-joint')");
 }

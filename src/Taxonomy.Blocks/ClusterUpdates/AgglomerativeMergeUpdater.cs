@@ -38,6 +38,8 @@ public sealed class AgglomerativeMergeUpdater(AgglomerativeMergeUpdater.Options 
 
     public ClusterStateParts Provides => ClusterStateParts.HardAssignments;
 
+    public void CheckComposition(Composition composition) => composition.RequireClusteringPhase(this, "clusterUpdater");
+
     public void OnPhaseStart(IRunContext run)
     {
         _finalEpochs = null;

@@ -48,6 +48,8 @@ public sealed class DacThresholdsUpdater(DacThresholdsUpdater.Options options) :
 
     public ClusterStateParts Provides => ClusterStateParts.PairThresholds;
 
+    public void CheckComposition(Composition composition) => composition.RequireClusteringPhase(this, "clusterUpdater");
+
     public void OnPhaseStart(IRunContext run)
     {
         if (run.Progress.Phase.Kind == PhaseKind.Clustering)

@@ -39,6 +39,8 @@ public sealed class DcnAlternatingUpdater(DcnAlternatingUpdater.Options options)
 
     public ClusterStateParts Provides => ClusterStateParts.Centroids | ClusterStateParts.HardAssignments;
 
+    public void CheckComposition(Composition composition) => composition.RequireClusteringPhase(this, "clusterUpdater");
+
     public void OnPhaseStart(IRunContext run)
     {
         _initialization.OnPhaseStart(run);

@@ -36,9 +36,12 @@ public sealed class KMeansHeadInitUpdater(KMeansHeadInitUpdater.Options options)
         public int BatchSize { get; set; } = 256;
     }
 
-    public void CheckComposition(Composition composition) =>
+    public void CheckComposition(Composition composition)
+    {
         composition.Require(this, composition.Branch.Outputs.Contains(Layers.Logits),
             $"needs a branch with a softmax head ('logits'), which {composition.Describe(composition.Branch)} does not have");
+        composition.RequireClusteringPhase(this, "clusterUpdater");
+    }
 
     public void OnPhaseStart(IRunContext run)
     {

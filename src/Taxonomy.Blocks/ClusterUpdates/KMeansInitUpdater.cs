@@ -73,6 +73,8 @@ public sealed class KMeansInitUpdater(KMeansInitUpdater.Options options) : IClus
 
     public ClusterStateParts Provides => ClusterStateParts.Centroids | ClusterStateParts.HardAssignments;
 
+    public void CheckComposition(Composition composition) => composition.RequireClusteringPhase(this, "clusterUpdater");
+
     public void OnPhaseStart(IRunContext run)
     {
         if (run.Progress.Phase.Kind != PhaseKind.Clustering)

@@ -29,6 +29,8 @@ public sealed class MixtureInitUpdater(MixtureInitUpdater.Options options) : ICl
     public ClusterStateParts Provides =>
         ClusterStateParts.Centroids | ClusterStateParts.Mixture | ClusterStateParts.HardAssignments;
 
+    public void CheckComposition(Composition composition) => composition.RequireClusteringPhase(this, "clusterUpdater");
+
     public void OnPhaseStart(IRunContext run)
     {
         if (run.Progress.Phase.Kind != PhaseKind.Clustering)

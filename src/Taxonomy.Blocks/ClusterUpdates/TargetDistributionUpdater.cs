@@ -69,6 +69,7 @@ public sealed class TargetDistributionUpdater(TargetDistributionUpdater.Options 
 
     public void CheckComposition(Composition composition)
     {
+        composition.RequireClusteringPhase(this, "clusterUpdater");
         if (composition.ClusteringLoss is ClusterHardeningLoss loss)
         {
             composition.Require(this, loss.Alpha.Equals(options.Alpha),

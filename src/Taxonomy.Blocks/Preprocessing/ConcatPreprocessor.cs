@@ -1,5 +1,4 @@
 using System.ComponentModel;
-using System.ComponentModel.DataAnnotations;
 using TorchSharp;
 using Taxonomy.Abstractions.Blocks;
 using Taxonomy.Abstractions.Registration;
@@ -87,20 +86,12 @@ public sealed class ConcatPreprocessor(ConcatPreprocessor.Options options) : IPr
             }
         }
 
-        /// <summary>A part's own checks ([Range] and Validate), named "hog.cellSize" etc.; "type" is implied.</summary>
+        /// <summary>A part's own checks (Validate; the host checks its [Range]s), named "hog.cellSize" etc.; "type" is implied.</summary>
         private static IEnumerable<(string Option, string Message)> Check(BlockOptions settings, Part part)
         {
             if (settings.Type.Length > 0)
             {
                 yield return ($"{part.OptionsName}.type", $"not needed: the part's type is '{part.Name}'");
-            }
-            var results = new List<ValidationResult>();
-            Validator.TryValidateObject(settings, new ValidationContext(settings), results, validateAllProperties: true);
-            foreach (var result in results)
-            {
-                var member = result.MemberNames.FirstOrDefault() ?? "";
-                var camel = member.Length == 0 ? member : char.ToLowerInvariant(member[0]) + member[1..];
-                yield return ($"{part.OptionsName}.{camel}", result.ErrorMessage ?? "is not valid");
             }
             foreach (var (option, message) in settings.Validate())
             {

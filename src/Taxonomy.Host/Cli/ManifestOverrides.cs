@@ -18,7 +18,8 @@ internal sealed class ManifestOverrides
 
     private readonly Option<string[]> _set = new("--set")
     {
-        Description = "Override a manifest field: --set clusteringLoss.alpha=1 (repeatable; lists replace the whole list).",
+        Description = "Override a manifest field: --set clusteringLoss.alpha=1 (repeatable; a list is replaced whole, " +
+                      "or one element by its index: branch.dims.1=4).",
         AllowMultipleArgumentsPerToken = false,
     };
 

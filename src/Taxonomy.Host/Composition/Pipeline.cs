@@ -37,7 +37,7 @@ public sealed class Pipeline : IDisposable
     public IClusterUpdater ClusterUpdater { get; }
     public IPostClustering PostClustering { get; }
 
-    /// <summary>Creates the blocks and runs every composition rule; throws one error listing all problems.</summary>
+    /// <summary>Creates the blocks and runs every composition rule; throws one error (one line) listing all problems.</summary>
     public static Pipeline Compose(MethodDefinition method, IServiceProvider services)
     {
         var pipeline = new Pipeline(method, services);
@@ -46,12 +46,17 @@ public sealed class Pipeline : IDisposable
         {
             pipeline.Dispose();
             throw new ManifestException(
-                $"{method.File}: these blocks cannot work together:\n  - " + string.Join("\n  - ", errors));
+                $"{method.File}: these blocks cannot work together{Listed(errors)}.");
         }
         return pipeline;
     }
 
     public string Describe(IBlock block) => _specs[block].Describe();
+
+    /// <summary>": problem", or " (2 problems): (1) ...; (2) ..." (problems may hold semicolons themselves).</summary>
+    private static string Listed(IReadOnlyList<string> errors) => errors.Count == 1
+        ? $": {errors[0]}"
+        : $" ({errors.Count} problems): " + string.Join("; ", errors.Select((e, i) => $"({i + 1}) {e}"));
 
     private List<string> Check()
     {
@@ -77,11 +82,28 @@ public sealed class Pipeline : IDisposable
         var missing = ClusteringLoss.Requires & ~ClusterUpdater.Provides;
         composition.Require(ClusteringLoss, missing == ClusterStateParts.None,
             $"needs {missing} in the cluster state, which {Describe(ClusterUpdater)} does not provide");
+        if (ClusteringLoss.Contributes)
+        {
+            // The trainer computes the clustering loss only in clustering phases: elsewhere it would be silently ignored.
+            composition.RequireClusteringPhase(ClusteringLoss, "clusteringLoss");
+        }
+        CheckOptimizerPhases(composition);
         foreach (var block in _specs.Keys)
         {
             block.CheckComposition(composition);
         }
         return composition.Errors.Distinct().ToList();
+    }
+
+    /// <summary>Per-phase optimiser overrides must name a phase of the schedule; a misspelt one would never apply.</summary>
+    private void CheckOptimizerPhases(Abstractions.Blocks.Composition composition)
+    {
+        var phases = Schedule.Phases.Select(p => p.OptimizerKey).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
+        foreach (var name in Method.Settings.Optimizer.Phases.Keys)
+        {
+            composition.Require(Schedule, phases.Contains(name, StringComparer.OrdinalIgnoreCase),
+                $"has no phase '{name}', which optimizer.phases.{name} sets (its phases: {string.Join(", ", phases)})");
+        }
     }
 
     private void CheckLayers(Abstractions.Blocks.Composition composition, IBlock block, IEnumerable<string> layers)

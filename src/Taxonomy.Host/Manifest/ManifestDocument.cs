@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Taxonomy.Host.Plugins;
@@ -7,7 +8,7 @@ namespace Taxonomy.Host.Manifest;
 /// <summary>
 /// The manifest's JSON with command-line overrides applied. Overrides are applied to the JSON tree, not as a
 /// later configuration provider, so that a list given with --set replaces the whole list (a configuration
-/// provider would override index by index and keep the old tail).
+/// provider would override index by index and keep the old tail). Parsing refuses a field written twice.
 /// </summary>
 public sealed class ManifestDocument
 {
@@ -100,6 +101,10 @@ public sealed class ManifestDocument
 
     public static ManifestDocument Parse(string json, string path)
     {
+        if (json.Trim().Length == 0)
+        {
+            throw new ManifestException($"{path}: the file is empty; a manifest is a JSON object {{ ... }}.");
+        }
         JsonNode? node;
         try
         {
@@ -110,47 +115,23 @@ public sealed class ManifestDocument
             var where = e.LineNumber is { } line ? $" at line {line + 1}, position {e.BytePositionInLine + 1}" : "";
             throw new ManifestException($"{path}: invalid JSON{where}: {FirstSentence(e.Message)}", e);
         }
+        // Before the tree is read: it builds its objects lazily and would fail on the repeat itself.
+        if (FindDuplicate(json) is { } duplicate)
+        {
+            throw new ManifestException($"{path}: line {duplicate.Line}: duplicate field '{duplicate.Path}' " +
+                $"(also at line {duplicate.FirstLine}; field names are case-insensitive).");
+        }
         return node is JsonObject root
             ? new ManifestDocument(path, root)
             : throw new ManifestException($"{path}: a manifest must be a JSON object {{ ... }}.");
     }
 
-    /// <summary>
-    /// Applies "a.b.c=value". The value is JSON when it parses as JSON (numbers, true, [1,2], {...}), else a string.
-    /// Setting a block role to a bare name replaces that section with { "type": name }; "data=NAME" sets data.source.
-    /// </summary>
-    public void Set(string assignment)
-    {
-        var eq = assignment.IndexOf('=');
-        if (eq <= 0)
-        {
-            throw new ManifestException($"--set '{assignment}': expected FIELD=VALUE, e.g. clusteringLoss.alpha=1.");
-        }
-        var path = assignment[..eq].Trim().Split('.');
-        if (path.Any(string.IsNullOrWhiteSpace))
-        {
-            throw new ManifestException($"--set '{assignment}': the field path has an empty part.");
-        }
-        var value = ParseValue(assignment[(eq + 1)..]);
-        if (path.Length == 1 && value is JsonValue v && v.TryGetValue(out string? name) && ManifestFields.IsSection(path[0]))
-        {
-            var key = path[0].Equals("data", StringComparison.OrdinalIgnoreCase) ? "source" : "type";
-            value = new JsonObject { [key] = name };
-        }
-        var parent = Root;
-        foreach (var part in path[..^1])
-        {
-            var key = ExistingKey(parent, part) ?? part;
-            if (parent[key] is not JsonObject child)
-            {
-                child = new JsonObject();
-                parent[key] = child;
-            }
-            parent = child;
-        }
-        var leaf = ExistingKey(parent, path[^1]) ?? path[^1];
-        parent[leaf] = value;
-    }
+    private static DuplicateFields.Duplicate? FindDuplicate(string json) =>
+        DuplicateFields.Find(Encoding.UTF8.GetBytes(json),
+            new JsonReaderOptions { CommentHandling = s_options.CommentHandling, AllowTrailingCommas = s_options.AllowTrailingCommas });
+
+    /// <summary>Applies "a.b.c=value" (see <see cref="FieldAssignment"/>).</summary>
+    public void Set(string assignment) => FieldAssignment.Parse(assignment).ApplyTo(Root);
 
     public string ToJson() => Root.ToJsonString();
 
@@ -174,25 +155,14 @@ public sealed class ManifestDocument
             System.IO.Path.GetFullPath(f!.GetValue<string>(), baseDirectory), $"{Path}: {key}[{i}]")).ToList();
     }
 
-    private static JsonNode? ParseValue(string text)
-    {
-        try
-        {
-            return JsonNode.Parse(text);
-        }
-        catch (JsonException)
-        {
-            return JsonValue.Create(text);
-        }
-    }
-
     /// <summary>Configuration keys are case-insensitive; keep the manifest's own spelling when overriding.</summary>
     internal static string? ExistingKey(JsonObject obj, string key) =>
         obj.Select(p => p.Key).FirstOrDefault(k => k.Equals(key, StringComparison.OrdinalIgnoreCase));
 
+    /// <summary>The parser's message without its trailing position ("Path: ...", "LineNumber: ..."), which the line and position say already.</summary>
     private static string FirstSentence(string message)
     {
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return cut > 0 ? message[..cut] : message;
+        var cuts = new[] { " Path:", " LineNumber:" }.Select(m => message.IndexOf(m, StringComparison.Ordinal)).Where(i => i > 0);
+        return cuts.Any() ? message[..cuts.Min()] : message;
     }
 }

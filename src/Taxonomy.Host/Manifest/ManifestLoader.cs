@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
 using Taxonomy.Abstractions.Registration;
+using Taxonomy.Blocks.Data;
 using Taxonomy.Host.Registry;
 
 namespace Taxonomy.Host.Manifest;
@@ -36,7 +37,8 @@ public sealed class ManifestLoader(BlockRegistry registry)
             .Where(p => ManifestFields.Settings.Contains(p.Key, StringComparer.OrdinalIgnoreCase))
             .Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone())));
         var settings = (RunSettings)OptionsBinder.Bind(Configuration(settingsJson), typeof(RunSettings),
-            file, "manifest", "the manifest", settingsJson);
+            file, "", "the manifest", settingsJson);
+        CheckData(settings.Data, file);
         if (!settings.Device.Equals("cpu", StringComparison.OrdinalIgnoreCase))
         {
             throw new ManifestException(
@@ -60,9 +62,22 @@ public sealed class ManifestLoader(BlockRegistry registry)
         return new MethodDefinition(file, document.Directory, settings, preprocessors, blocks);
     }
 
+    /// <summary>The data options' own rules, checked here too so that `validate` reports them, not only a run.</summary>
+    private static void CheckData(DataOptions data, string file)
+    {
+        try
+        {
+            data.Validate();
+        }
+        catch (DataException e)
+        {
+            throw new ManifestException($"{file}: {e.Message}", e);
+        }
+    }
+
     private List<BlockSpec> LoadPreprocessors(IConfigurationSection section, string file, JsonNode? json)
     {
-        if (!section.Exists())
+        if (!section.Exists() || json is JsonArray { Count: 0 })   // "preprocessor": [] is no preprocessing
         {
             return [];
         }

@@ -16,8 +16,9 @@ public class OptimizerSettings
     [Description("adam, sgd or rmsprop.")]
     public OptimizerKind? Type { get; set; }
 
-    [Description("Learning rate.")]
-    [Range(0.0, 100.0)]
+    // Above 10 no optimiser here converges: such a rate is a typo (1e6 for 1e-6), not a choice.
+    [Description("Learning rate, > 0 and at most 10.")]
+    [Range(0.0, 10.0, MinimumIsExclusive = true)]
     public double? LearningRate { get; set; }
 
     [Description("Adam's β1, the decay of its first-moment average (PyTorch's default 0.9; DCGAN: 0.5).")]

@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using System.Reflection;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
@@ -8,15 +7,21 @@ namespace Taxonomy.Host.Manifest;
 
 /// <summary>
 /// Binds a manifest section to a typed options class, strictly: unknown keys, values of the wrong type and
-/// out-of-range values are errors naming the file and the field, with the valid keys listed.
+/// out-of-range values (<see cref="OptionRanges"/>) are errors naming the file and the field, with the valid keys listed.
 /// </summary>
 public static class OptionsBinder
 {
-    /// <param name="json">The section's JSON, to tell an empty list from an absent one (the configuration cannot).</param>
+    /// <param name="json">
+    /// The section's JSON, to check each field's shape and to tell an empty list from an absent one (the configuration cannot).
+    /// </param>
     public static object Bind(IConfiguration section, Type optionsType, string file, string path, string owner,
         JsonNode? json = null)
     {
         CheckKeys(section, optionsType, file, path, owner);
+        if (OptionShapes.Problem(json, optionsType, path) is { } shape)
+        {
+            throw new ManifestException($"{file}: {shape}");
+        }
 
         var options = Activator.CreateInstance(optionsType)!;
         try
@@ -33,10 +38,8 @@ public static class OptionsBinder
         {
             block.ApplyDefaults();
         }
-        var problems = new List<ValidationResult>();
-        Validator.TryValidateObject(options, new ValidationContext(options), problems, validateAllProperties: true);
-        var messages = problems.Select(p => $"{path}.{CamelCase(p.MemberNames.FirstOrDefault() ?? "")}: {p.ErrorMessage}")
-            .Concat((options as BlockOptions)?.Validate().Select(v => $"{path}.{v.Option}: {v.Message}") ?? [])
+        var messages = OptionRanges.Problems(options, path)
+            .Concat((options as BlockOptions)?.Validate().Select(v => $"{OptionRanges.Join(path, v.Option)}: {v.Message}") ?? [])
             .ToList();
         if (messages.Count > 0)
         {
@@ -53,7 +56,7 @@ public static class OptionsBinder
         {
             var property = properties.FirstOrDefault(p => p.Name.Equals(child.Key, StringComparison.OrdinalIgnoreCase))
                 ?? throw new ManifestException(
-                    $"{file}: {path}.{child.Key}: unknown option for {owner}. Valid options: " +
+                    $"{file}: {OptionRanges.Join(path, child.Key)}: unknown option for {owner}. Valid options: " +
                     string.Join(", ", properties.Select(p => CamelCase(p.Name))) + ".");
             var childType = property.PropertyType;
             if (childType.IsGenericType && childType.GetGenericTypeDefinition() == typeof(Dictionary<,>))
@@ -61,12 +64,12 @@ public static class OptionsBinder
                 var valueType = childType.GetGenericArguments()[1];
                 foreach (var entry in child.GetChildren().Where(_ => IsOptionsObject(valueType)))
                 {
-                    CheckKeys(entry, valueType, file, $"{path}.{child.Key}.{entry.Key}", owner);
+                    CheckKeys(entry, valueType, file, $"{OptionRanges.Join(path, child.Key)}.{entry.Key}", owner);
                 }
             }
             else if (IsOptionsObject(childType))
             {
-                CheckKeys(child, childType, file, $"{path}.{child.Key}", owner);
+                CheckKeys(child, childType, file, OptionRanges.Join(path, child.Key), owner);
             }
         }
     }
@@ -121,7 +124,7 @@ public static class OptionsBinder
             "Failed to convert configuration value '(?<value>.*)' at '(?<key>[^']*)' to type");
         if (!match.Success)
         {
-            return $"{path}: {e.Message}";
+            return path.Length == 0 ? e.Message : $"{path}: {e.Message}";
         }
         var prefix = section is IConfigurationSection s && s.Path.Length > 0 ? s.Path + ":" : "";
         var key = match.Groups["key"].Value;
@@ -137,7 +140,7 @@ public static class OptionsBinder
             _ => target?.Name ?? "value",
         };
         var dotted = string.Join('.', key.Split(':').Select(CamelCase));
-        return $"{path}.{dotted}: '{match.Groups["value"].Value}' is not a valid {expected}";
+        return $"{OptionRanges.Join(path, dotted)}: '{match.Groups["value"].Value}' is not a valid {expected}";
     }
 
     private static Type? PropertyType(Type type, IEnumerable<string> keys)

@@ -149,7 +149,7 @@ public sealed class ConvAutoencoderBranchTests
     [TestCase("\"kernelSizes\": [5, 3]", "branch.kernelSizes: must give one odd kernel size per stage (3 stages), e.g. [5, 5, 3]")]
     [TestCase("\"channels\": [32, 0]", "branch.channels: must list at least one positive channel count, e.g. [32, 64, 128]")]
     [TestCase("\"downsampling\": \"unpool\"", "branch.downsampling: 'unpool' is not a valid choice; valid: stride, pool")]
-    [TestCase("\"embedding\": 0", "branch.embedding: The field Embedding must be between 1 and 1000000.")]
+    [TestCase("\"embedding\": 0", "branch.embedding must be between 1 and 1000000, got 0")]
     public void Invalid_options_are_reported_by_name(string json, string message)
     {
         var manifest = Manifests.AeKMeans();

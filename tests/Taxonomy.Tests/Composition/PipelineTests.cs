@@ -15,9 +15,9 @@ public sealed class PipelineTests
         var manifest = Manifests.AeKMeans();
         manifest["branch"] = new JsonObject { ["type"] = "encoder-only" };
         Assert.That(ComposeError(manifest), Is.EqualTo(
-            $"{Manifests.File}: these blocks cannot work together:\n" +
-            "  - nonClusteringLoss ('reconstruction'): needs the branch output 'reconstruction', which branch " +
-            "('encoder-only') does not produce (it produces: embedding)"));
+            $"{Manifests.File}: these blocks cannot work together: " +
+            "nonClusteringLoss ('reconstruction'): needs the branch output 'reconstruction', which branch " +
+            "('encoder-only') does not produce (it produces: embedding)."));
     }
 
     [Test]
@@ -65,6 +65,7 @@ public sealed class PipelineTests
         manifest["branch"] = new JsonObject { ["type"] = "encoder-only" };
         manifest["featureSelector"] = new JsonObject { ["type"] = "concatenated-layers", ["layers"] = new JsonArray("hidden1") };
         var message = ComposeError(manifest);
-        Assert.That(message.Split('\n').Count(l => l.StartsWith("  - ", StringComparison.Ordinal)), Is.EqualTo(2));
+        Assert.That(message, Does.StartWith($"{Manifests.File}: these blocks cannot work together (2 problems): (1) "));
+        Assert.That(message, Does.Contain("; (2) ").And.Not.Contain("(3)").And.Not.Contain("\n"));
     }
 }

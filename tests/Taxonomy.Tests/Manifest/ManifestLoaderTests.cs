@@ -90,7 +90,7 @@ public sealed class ManifestLoaderTests
         var manifest = Manifests.AeKMeans();
         manifest["optimizer"]!["learningrat"] = 0.1;
         Assert.That(Manifests.LoadError(manifest), Does.StartWith(
-            $"{Manifests.File}: manifest.optimizer.learningrat: unknown option for the manifest. Valid options: phases, type, learningRate"));
+            $"{Manifests.File}: optimizer.learningrat: unknown option for the manifest. Valid options: phases, type, learningRate"));
     }
 
     [Test]
@@ -99,7 +99,7 @@ public sealed class ManifestLoaderTests
         var manifest = Manifests.AeKMeans();
         manifest["optimizer"]!["phases"] = new JsonObject { ["pretrain"] = new JsonObject { ["lr"] = 0.1 } };
         Assert.That(Manifests.LoadError(manifest), Does.StartWith(
-            $"{Manifests.File}: manifest.optimizer.phases.pretrain.lr: unknown option"));
+            $"{Manifests.File}: optimizer.phases.pretrain.lr: unknown option"));
     }
 
     [Test]
@@ -117,7 +117,7 @@ public sealed class ManifestLoaderTests
         var manifest = Manifests.AeKMeans();
         manifest["schedule"]!["epochs"] = -1;
         Assert.That(Manifests.LoadError(manifest), Is.EqualTo(
-            $"{Manifests.File}: schedule.epochs: The field Epochs must be between 0 and 100000."));
+            $"{Manifests.File}: schedule.epochs must be between 0 and 100000, got -1"));
     }
 
     [Test]
@@ -156,7 +156,7 @@ public sealed class ManifestLoaderTests
         var manifest = Manifests.AeKMeans();
         manifest["optimizer"]!["phases"] = new JsonObject { ["pretrain"] = new JsonObject { ["batchSize"] = "big" } };
         Assert.That(Manifests.LoadError(manifest), Is.EqualTo(
-            $"{Manifests.File}: manifest.optimizer.phases.pretrain.batchSize: 'big' is not a valid whole number"));
+            $"{Manifests.File}: optimizer.phases.pretrain.batchSize: 'big' is not a valid whole number"));
     }
 
     [Test]

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using TorchSharp;
 using Taxonomy.Abstractions.Training;
 using Taxonomy.Blocks.Branches;
@@ -118,9 +119,10 @@ public sealed class ReconstructionLossTests
     [Test]
     public void A_wrong_transform_option_is_named()
     {
-        var options = new ReconstructionLoss.Options { Transform = new ImageTransformOptions { Rotation = 500, ImageShape = [1, 4] } };
-        var problems = options.Validate().Select(p => p.Option).ToList();
-        Assert.That(problems, Does.Contain("transform.rotation"));
-        Assert.That(problems, Does.Contain("transform.imageShape"));
+        var manifest = Manifests.AeKMeans();
+        manifest["nonClusteringLoss"]!["transform"] = new JsonObject { ["rotation"] = 500, ["imageShape"] = new JsonArray(1, 4) };
+        var error = Manifests.LoadError(manifest);
+        Assert.That(error, Does.Contain("nonClusteringLoss.transform.rotation must be between 0 and 180, got 500"));
+        Assert.That(error, Does.Contain("nonClusteringLoss.transform.imageShape: must be three positive sizes"));
     }
 }

@@ -193,7 +193,7 @@ public sealed class SelfAugmentationLossTests
         {
             ["type"] = "self-augmentation", ["vat"] = new JsonObject { ["iterations"] = 0 },
         };
-        Assert.That(Manifests.LoadError(manifest), Does.Contain("nonClusteringLoss.vat.iterations: "));
+        Assert.That(Manifests.LoadError(manifest), Does.Contain("nonClusteringLoss.vat.iterations must be between 1 and "));
         manifest["nonClusteringLoss"] = new JsonObject { ["type"] = "self-augmentation", ["augmentation"] = "mixup" };
         Assert.That(Manifests.LoadError(manifest), Does.Contain("nonClusteringLoss.augmentation: 'mixup' is not one of: rpt, vat"));
         manifest["nonClusteringLoss"] = new JsonObject

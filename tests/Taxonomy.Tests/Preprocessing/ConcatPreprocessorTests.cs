@@ -54,7 +54,7 @@ public sealed class ConcatPreprocessorTests
     [TestCase("\"parts\": [\"hog\"], \"hsvHistogram\": { \"joint\": false }",
         "preprocessor[1].hsvHistogram: options for 'hsv-histogram', which is not in parts; add it to parts or remove them")]
     [TestCase("\"parts\": [\"hog\"], \"hog\": { \"cellSize\": 0 }",
-        "preprocessor[1].hog.cellSize: The field CellSize must be between 1 and 4096.")]
+        "preprocessor[1].hog.cellSize must be between 1 and 4096, got 0")]
     [TestCase("\"parts\": [\"hsv-histogram\"], \"hsvHistogram\": { \"bins\": [8, 4] }",
         "preprocessor[1].hsvHistogram.bins: must give three positive bin counts: hue, saturation, value, e.g. [8, 4, 4]")]
     [TestCase("\"parts\": [\"hog\"], \"hog\": { \"type\": \"hsv-histogram\" }",

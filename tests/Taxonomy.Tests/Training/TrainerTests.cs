@@ -129,7 +129,7 @@ public sealed class TrainerTests
         var manifest = Manifests.AeKMeans();
         manifest["clusters"] = 1;
         Assert.That(Manifests.LoadError(manifest), Is.EqualTo(
-            $"{Manifests.File}: manifest.clusters: The field Clusters must be between 2 and 100000."));
+            $"{Manifests.File}: clusters must be between 2 and 100000, got 1"));
     }
 
     [TestCase("1,2\n3,4\n5,6\n", false, "has no labels to count")]
