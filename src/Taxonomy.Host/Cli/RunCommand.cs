@@ -25,7 +25,6 @@ internal static class RunCommand
             var given = parse.GetResult(output) is { Implicit: false }
                 ? parse.GetValue(output)
                 : Path.Combine("runs", $"{Slug(method.Name)}-seed{method.Settings.Seed}");
-            Blocks.Data.DataCatalog.Check(method.Settings.Data, method.Directory, method.File);
             // Checked, locked and staged before any data is read: a bad --out fails in a second, not after the training.
             using var folder = RunFolder.Open(given, Console.Out);
             var result = new MethodRunner(services, Console.Out).Run(method, Path.Combine(folder.Staging, RunWriter.BranchFile));
