@@ -32,6 +32,7 @@ public sealed class MethodRunner(IServiceProvider services, TextWriter log)
         using var scope = services.CreateScope();
         using var pipeline = Pipeline.Compose(method, scope.ServiceProvider);
         using var random = new RunRandom(settings.Seed);
+        Preflight.Check(method, pipeline, epochLimit);
         using var raw = DataCatalog.Load(settings.Data, settings.Seed, method.Directory);
         var clusters = ClusterCount(settings.Clusters, raw, method.File);
         using var data = Preprocess(raw, pipeline, method);

@@ -59,7 +59,8 @@ public static class BranchWeights
     /// <summary>
     /// Everything that needs no module: the file is there and readable, matches its sidecar's length and checksum, and
     /// its table of tensors is whole and agrees with the sidecar. A first-format sidecar (no checksum) is accepted only
-    /// when <paramref name="requireChecksum"/> is false.
+    /// when <paramref name="requireChecksum"/> is false. Throws <see cref="FileNotFoundException"/> or
+    /// <see cref="DamagedWeightsException"/>.
     /// </summary>
     public static VerifiedWeights Verify(string path, bool requireChecksum = false)
     {
@@ -163,6 +164,13 @@ public static class BranchWeights
             }
         }
     }
+
+    /// <summary>
+    /// A <c>branch.weights</c> path as a run opens it: a relative path that does not exist from the current folder is
+    /// taken from the manifest's folder.
+    /// </summary>
+    public static string Resolve(string path, string? manifestDirectory) =>
+        System.IO.Path.IsPathRooted(path) || manifestDirectory is null || File.Exists(path) ? path : System.IO.Path.Combine(manifestDirectory, path);
 
     /// <summary>The file beside a weights file that holds its checksum and shapes.</summary>
     internal static string SidecarOf(string path) => WeightsSidecar.PathOf(path);
