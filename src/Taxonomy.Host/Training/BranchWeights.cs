@@ -64,11 +64,20 @@ public static class BranchWeights
     /// </summary>
     public static VerifiedWeights Verify(string path, bool requireChecksum = false)
     {
+        if (Directory.Exists(path))
+        {
+            throw new DamagedWeightsException("a folder", $"weights file '{path}' is a folder; give the .pt file saved by a run (e.g. runs/NAME/branch.pt).");
+        }
         if (!File.Exists(path))
         {
             throw new FileNotFoundException($"weights file '{path}' not found.", path);
         }
         var sidecar = WeightsSidecar.Read(path);
+        // A pipe or device reports no length, like an empty file: never read one, it may not end.
+        if (new FileInfo(path).Length == 0)
+        {
+            throw new DamagedWeightsException("empty", $"weights file '{path}' is empty (0 bytes).");
+        }
         byte[] bytes;
         try
         {
@@ -79,10 +88,6 @@ public static class BranchWeights
             throw new DamagedWeightsException("unreadable", $"weights file '{path}' cannot be read: {e.Message}");
         }
         var sidecarName = System.IO.Path.GetFileName(WeightsSidecar.PathOf(path));
-        if (bytes.Length == 0)
-        {
-            throw new DamagedWeightsException("empty", $"weights file '{path}' is empty (0 bytes).");
-        }
         if (!sidecar.HasChecksum && requireChecksum)
         {
             throw new DamagedWeightsException("no checksum", $"weights file '{path}': its sidecar '{sidecarName}' has no checksum.");

@@ -57,10 +57,29 @@ public sealed class PretrainingCache(string directory)
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            problem = $"cannot be created or written ({e.Message.TrimEnd('.')})";
+            problem = FileAbove(directory) is { } file
+                ? $"cannot be created: '{file}' is a file"
+                : $"cannot be created or written ({e.Message.TrimEnd('.')})";
         }
-        throw new ManifestException($"pre-training cache folder '{directory}' {problem}: set TAXONOMY_CACHE to a writable folder, " +
-                                    "or pretrainingCache=false (--set pretrainingCache=false).");
+        throw new ManifestException($"pre-training cache folder '{directory}' {problem}; set TAXONOMY_CACHE to a writable folder, " +
+                                    "or run with --set pretrainingCache=false.");
+    }
+
+    /// <summary>The nearest existing path above (or at) the folder, when it is a file rather than a folder.</summary>
+    private static string? FileAbove(string folder)
+    {
+        for (var path = Path.GetFullPath(folder); !string.IsNullOrEmpty(path); path = Path.GetDirectoryName(path))
+        {
+            if (File.Exists(path))
+            {
+                return path;
+            }
+            if (System.IO.Directory.Exists(path))
+            {
+                return null;
+            }
+        }
+        return null;
     }
 
     /// <summary>

@@ -44,7 +44,7 @@ internal sealed record WeightsSidecar(string? Sha256, long? Bytes, IReadOnlyDict
         string text;
         try
         {
-            text = File.ReadAllText(path);
+            text = new FileInfo(path).Length == 0 ? "" : File.ReadAllText(path);   // a pipe reports no length either
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

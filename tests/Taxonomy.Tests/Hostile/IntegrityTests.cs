@@ -229,6 +229,29 @@ public sealed class BranchWeightsIntegrityTests : IntegrityFixture
     }
 
     [Test]
+    public void A_folder_given_as_weights_is_refused_naming_it()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(Folder, "weights-folder")).FullName;
+
+        var run = Run(StartingFrom(folder));
+
+        AssertOneLineError(run, $"weights file '{folder}' is a folder; give the .pt file saved by a run (e.g. runs/NAME/branch.pt).");
+    }
+
+    [Test]
+    public void A_pipe_given_as_weights_is_refused_without_waiting_for_a_writer()
+    {
+        var weights = TrainedWeights(Manifest(), "w");
+        File.Delete(weights);
+        System.Diagnostics.Process.Start("mkfifo", weights).WaitForExit();
+
+        var task = Task.Run(() => Run(StartingFrom(weights)));
+
+        Assert.That(task.Wait(TimeSpan.FromSeconds(60)), Is.True, "the run returned");
+        AssertOneLineError(task.Result, $"weights file '{weights}' is empty (0 bytes).");
+    }
+
+    [Test]
     public void A_failing_torchsharp_reader_is_one_message_and_leaves_the_module_as_it_was()
     {
         using var module = TorchSharp.torch.nn.Linear(3, 2);
@@ -343,8 +366,8 @@ public sealed class PretrainingCacheIntegrityTests : IntegrityFixture
 
         var run = Run(Manifest(cache: true));
 
-        AssertOneLineError(run, $"pre-training cache folder '{Cache}' is a file, not a folder: set TAXONOMY_CACHE to a writable folder, " +
-                                "or pretrainingCache=false (--set pretrainingCache=false).");
+        AssertOneLineError(run, $"pre-training cache folder '{Cache}' is a file, not a folder; set TAXONOMY_CACHE to a writable folder, " +
+                                "or run with --set pretrainingCache=false.");
         Assert.That(run.Out, Does.Not.Contain("sample shape"));
         Assert.That(File.ReadAllText(Cache), Is.EqualTo("not a folder"), "the file is left alone");
     }
@@ -358,8 +381,8 @@ public sealed class PretrainingCacheIntegrityTests : IntegrityFixture
 
         var run = Run(Manifest(cache: true));
 
-        AssertOneLineError(run, $"pre-training cache folder '{below}' cannot be created or written (");
-        Assert.That(run.Error, Does.Contain("set TAXONOMY_CACHE to a writable folder, or pretrainingCache=false"));
+        AssertOneLineError(run, $"pre-training cache folder '{below}' cannot be created: '{Cache}' is a file; " +
+                                "set TAXONOMY_CACHE to a writable folder, or run with --set pretrainingCache=false.");
     }
 
     [Test]
