@@ -22,7 +22,7 @@ internal sealed class ContentHash(string cacheDirectory)
 
     /// <summary>
     /// The hash of a file, or of a folder's files (names and contents); null when the contents cannot be read ahead of the
-    /// data (a pipe or device, which report no length), so the data cannot be keyed.
+    /// data (a pipe or device, which report no length, or a file gone since), so the data cannot be keyed.
     /// </summary>
     public string? Of(string fileOrFolder)
     {
@@ -39,7 +39,15 @@ internal sealed class ContentHash(string cacheDirectory)
             {
                 return remembered;
             }
-            var hash = HashFile(file);
+            string hash;
+            try
+            {
+                hash = HashFile(file);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return null;   // gone or locked since the data was read: this run is simply not cached
+            }
             if (DateTime.UtcNow - file.LastWriteTimeUtc > s_settled)
             {
                 index[file.FullName] = new JsonObject { ["stamp"] = memo, ["sha256"] = hash };
@@ -51,13 +59,19 @@ internal sealed class ContentHash(string cacheDirectory)
         string? result;
         if (Directory.Exists(fileOrFolder))
         {
+            // Every file counts, since the reader picks its files by name; one that cannot be hashed (a pipe, which
+            // reports no length as an empty file does) leaves the folder unkeyed.
             var parts = new StringBuilder();
             foreach (var file in new DirectoryInfo(fileOrFolder).EnumerateFiles().OrderBy(f => f.Name, StringComparer.Ordinal))
             {
-                // An empty or special file beside the data (a pipe, a lock) is not data: it only names the folder's parts.
-                parts.Append(file.Name).Append('\0').Append(Hash(file) ?? "-").Append('\n');
+                if (Hash(file) is not { } hash)
+                {
+                    parts = null;
+                    break;
+                }
+                parts.Append(file.Name).Append('\0').Append(hash).Append('\n');
             }
-            result = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(parts.ToString())));
+            result = parts is null ? null : Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(parts.ToString())));
         }
         else
         {

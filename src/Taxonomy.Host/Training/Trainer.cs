@@ -12,7 +12,7 @@ namespace Taxonomy.Host.Training;
 /// The one training loop of every method. Phases come from the schedule; per batch: branch → features →
 /// weighted losses → step, with the updater's hooks around it. Each step runs in its own dispose scope.
 /// </summary>
-/// <param name="epochLimit">Caps every phase's epochs (benchmarks); null trains the schedule's full length.</param>
+/// <param name="epochLimit">Caps every phase's epochs (bench, a quick table; the cache is then left alone); null trains the schedule's full length.</param>
 public sealed class Trainer(Pipeline pipeline, RunContext run, RunSettings settings, PretrainingCache? cache = null,
     int? epochLimit = null)
 {

@@ -499,8 +499,32 @@ public sealed class PretrainingCacheIntegrityTests : IntegrityFixture
         var pipe = Path.Combine(Folder, "pipe");
         System.Diagnostics.Process.Start("mkfifo", pipe).WaitForExit();
 
+        var withPipe = Path.Combine(folder, "t10k-images-idx3-ubyte");
+        System.Diagnostics.Process.Start("mkfifo", withPipe).WaitForExit();
+
         Assert.That(after, Is.Not.EqualTo(before));
         Assert.That(hashes.Of(pipe), Is.Null, "a pipe is never opened to be hashed");
+        Assert.That(hashes.Of(folder), Is.Null, "nor is a folder holding one keyed without it");
+    }
+
+    [Test]
+    public void Data_that_cannot_be_read_ahead_has_no_cache_entry()
+    {
+        var pipe = Path.Combine(Folder, "data.csv");
+        System.Diagnostics.Process.Start("mkfifo", pipe).WaitForExit();
+        var csv = WriteCsv("real.csv");
+        using var services = Manifests.Services();
+
+        string? EntryFor(string source)
+        {
+            var method = services.Loader.Load(Taxonomy.Host.Manifest.ManifestDocument.Parse(OnCsv(source).ToJsonString(), Manifests.File), []);
+            using var pipeline = Taxonomy.Host.Composition.Pipeline.Compose(method, services.Provider);
+            var phase = pipeline.Schedule.Phases[0];
+            return new PretrainingCache(Cache).PathFor(method, phase, method.Settings.Optimizer.For(phase.OptimizerKey));
+        }
+
+        Assert.That(EntryFor(csv), Does.StartWith(Entries));
+        Assert.That(EntryFor(pipe), Is.Null, "a pipe's contents cannot key the cache without consuming them");
     }
 
     [Test]
