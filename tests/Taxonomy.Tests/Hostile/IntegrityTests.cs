@@ -360,6 +360,27 @@ public sealed class PretrainingCacheIntegrityTests : IntegrityFixture
     }
 
     [Test]
+    public void Two_runs_filling_the_same_entry_at_once_both_finish_and_leave_one_good_entry()
+    {
+        (Taxonomy.Host.Running.RunResult Result, string Log) RunInProcess()
+        {
+            using var services = Manifests.Services();
+            var method = services.Loader.Load(Taxonomy.Host.Manifest.ManifestDocument.Parse(Manifest(cache: true).ToJsonString(), Manifests.File), []);
+            var log = new StringWriter();
+            return (new Taxonomy.Host.Running.MethodRunner(services.Provider, log).Run(method), log.ToString());
+        }
+
+        var runs = new[] { Task.Run(RunInProcess), Task.Run(RunInProcess) };
+        Task.WaitAll(runs);
+        var later = RunInProcess();
+
+        Assert.That(runs.Select(r => r.Result.Log), Has.All.Contain("saved to the pre-training cache"));
+        Assert.That(runs[1].Result.Result.Assignments, Is.EqualTo(runs[0].Result.Result.Assignments));
+        Assert.That(later.Log, Does.Contain($"loaded from the pre-training cache: {OnlyEntry()}"));
+        Assert.That(Directory.GetFiles(Entries), Has.Length.EqualTo(2), "the entry and its sidecar, no temporary file");
+    }
+
+    [Test]
     public void A_cache_folder_that_is_a_file_is_one_line_before_the_data_is_read()
     {
         File.WriteAllText(Cache, "not a folder");
