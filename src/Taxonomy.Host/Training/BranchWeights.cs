@@ -3,22 +3,6 @@ using TorchSharp;
 
 namespace Taxonomy.Host.Training;
 
-/// <summary>A weights file whose bytes matched its sidecar, held in memory so the bytes checked are the bytes loaded.</summary>
-public sealed class VerifiedWeights
-{
-    internal VerifiedWeights(string path, byte[] bytes, IReadOnlyList<StoredTensor> tensors, bool checksummed) =>
-        (Path, Bytes, Tensors, Checksummed) = (path, bytes, tensors, checksummed);
-
-    public string Path { get; }
-
-    internal byte[] Bytes { get; }
-
-    public IReadOnlyList<StoredTensor> Tensors { get; }
-
-    /// <summary>False for a sidecar of the first format, which lists shapes only.</summary>
-    public bool Checksummed { get; }
-}
-
 /// <summary>
 /// Saves and loads a branch's weights (TorchSharp format) with a sidecar holding the file's SHA-256 and every tensor's
 /// name and shape. Loading verifies the checksum, the file's own table of tensors and the branch's shapes first, so a

@@ -15,6 +15,10 @@ public static class Preflight
         var branch = method[BlockRole.Branch];
         if (branch.Options is BranchOptions { Weights: { } weights })
         {
+            if (string.IsNullOrWhiteSpace(weights))
+            {
+                throw new ManifestException($"{method.File}: {branch.Path}.weights is empty: give a weights file a run saved (its branch.pt), or leave it out.");
+            }
             try
             {
                 BranchWeights.Verify(BranchWeights.Resolve(weights, method.Directory));

@@ -57,8 +57,8 @@ public sealed class PretrainingCache(string directory)
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            problem = FileAbove(directory) is { } file
-                ? $"cannot be created: '{file}' is a file"
+            problem = FileAbove(EntriesFolder) is { } file
+                ? $"cannot hold entries: '{file}' is a file"
                 : $"cannot be created or written ({e.Message.TrimEnd('.')})";
         }
         throw new ManifestException($"pre-training cache folder '{directory}' {problem}; set TAXONOMY_CACHE to a writable folder, " +
@@ -123,6 +123,8 @@ public sealed class PretrainingCache(string directory)
         damage = null;
         if (!File.Exists(path))
         {
+            // A sidecar alone is what a writer stopped between its two renames leaves.
+            damage = File.Exists(WeightsSidecar.PathOf(path)) ? "weights file missing" : null;
             return false;
         }
         try

@@ -229,6 +229,14 @@ public sealed class BranchWeightsIntegrityTests : IntegrityFixture
     }
 
     [Test]
+    public void An_empty_weights_setting_is_named()
+    {
+        var run = Run(StartingFrom(" "));
+
+        AssertOneLineError(run, $"{Path.Combine(Folder, "m.json")}: branch.weights is empty: give a weights file a run saved (its branch.pt), or leave it out.");
+    }
+
+    [Test]
     public void A_folder_given_as_weights_is_refused_naming_it()
     {
         var folder = Directory.CreateDirectory(Path.Combine(Folder, "weights-folder")).FullName;
@@ -319,6 +327,7 @@ public sealed class PretrainingCacheIntegrityTests : IntegrityFixture
     [TestCase("sidecar missing", "no sidecar")]
     [TestCase("sidecar emptied", "unreadable sidecar")]
     [TestCase("another architecture", "another architecture")]
+    [TestCase("weights missing", "weights file missing")]
     public void A_damaged_entry_is_a_logged_miss_retrained_to_the_fresh_result_and_replaced(string damage, string reason)
     {
         var fresh = Run(Manifest(cache: true));
@@ -337,6 +346,7 @@ public sealed class PretrainingCacheIntegrityTests : IntegrityFixture
                 break;
             case "sidecar missing": File.Delete(entry + ".json"); break;
             case "sidecar emptied": File.WriteAllText(entry + ".json", ""); break;
+            case "weights missing": File.Delete(entry); break;
             case "another architecture":
                 // A well-formed entry of a [16, 4] autoencoder under this key, as a hand-copied file would be.
                 var smaller = Manifest();
@@ -402,8 +412,19 @@ public sealed class PretrainingCacheIntegrityTests : IntegrityFixture
 
         var run = Run(Manifest(cache: true));
 
-        AssertOneLineError(run, $"pre-training cache folder '{below}' cannot be created: '{Cache}' is a file; " +
+        AssertOneLineError(run, $"pre-training cache folder '{below}' cannot hold entries: '{Cache}' is a file; " +
                                 "set TAXONOMY_CACHE to a writable folder, or run with --set pretrainingCache=false.");
+    }
+
+    [Test]
+    public void A_file_where_the_entries_folder_belongs_is_named()
+    {
+        Directory.CreateDirectory(Cache);
+        File.WriteAllText(Entries, "");
+
+        var run = Run(Manifest(cache: true));
+
+        AssertOneLineError(run, $"pre-training cache folder '{Cache}' cannot hold entries: '{Entries}' is a file; ");
     }
 
     [Test]
@@ -492,6 +513,20 @@ public sealed class PretrainingCacheIntegrityTests : IntegrityFixture
         Assert.That(first, Has.Length.EqualTo(64));
         Assert.That(second, Is.EqualTo("remembered"), "the file is not read again while path, size and time are the same");
         Assert.That(touched, Is.EqualTo(first), "another modification time hashes the file again");
+    }
+
+    [Test]
+    public void A_damaged_hash_index_is_only_a_lost_memo()
+    {
+        var csv = WriteCsv("data.csv");
+        File.SetLastWriteTimeUtc(csv, DateTime.UtcNow.AddHours(-1));
+        var expected = new ContentHash(Cache).Of(csv);
+        File.WriteAllText(Path.Combine(Cache, "content-hashes.json"), "{\"" + Path.GetFullPath(csv).Replace("\\", "/") + "\": {\"stamp\": 7, ");
+
+        var hash = new ContentHash(Cache).Of(csv);
+
+        Assert.That(hash, Is.EqualTo(expected));
+        Assert.That(JsonNode.Parse(File.ReadAllText(Path.Combine(Cache, "content-hashes.json"))), Is.Not.Null, "rewritten whole");
     }
 
     [Test]
