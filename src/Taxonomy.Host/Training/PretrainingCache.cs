@@ -52,6 +52,7 @@ public sealed class PretrainingCache(string directory)
                 var probe = AtomicFile.TemporaryNameFor(Path.Combine(EntriesFolder, "write-test"));
                 File.WriteAllBytes(probe, []);
                 File.Delete(probe);
+                RemoveAbandonedTemporaries();
                 return;
             }
         }
@@ -63,6 +64,21 @@ public sealed class PretrainingCache(string directory)
         }
         throw new ManifestException($"pre-training cache folder '{directory}' {problem}; set TAXONOMY_CACHE to a writable folder, " +
                                     "or run with --set pretrainingCache=false.");
+    }
+
+    /// <summary>
+    /// Temporary files of writers killed before their rename would pile up, entry-sized; a day-old one has no live writer
+    /// (a fresh one may be another run's, and is left alone).
+    /// </summary>
+    private void RemoveAbandonedTemporaries()
+    {
+        foreach (var file in new DirectoryInfo(EntriesFolder).EnumerateFiles("*.partial"))
+        {
+            if (DateTime.UtcNow - file.LastWriteTimeUtc > TimeSpan.FromDays(1))
+            {
+                file.Delete();
+            }
+        }
     }
 
     /// <summary>The nearest existing path above (or at) the folder, when it is a file rather than a folder.</summary>
@@ -140,6 +156,37 @@ public sealed class PretrainingCache(string directory)
             return false;
         }
     }
+
+    /// <summary>
+    /// Writes the entry (weights, then sidecar) unless another run is writing the same one: two runs of one key that
+    /// finish together would otherwise interleave their renames and leave one run's weights beside the other's sidecar.
+    /// The lock is the operating system's, so a killed writer never leaves the entry locked. Returns false when left to
+    /// the other run.
+    /// </summary>
+    public bool TryStore(torch.nn.Module module, string path)
+    {
+        var locks = System.IO.Directory.CreateDirectory(Path.Combine(directory, "locks")).FullName;
+        FileStream guard;
+        try
+        {
+            guard = new FileStream(Path.Combine(locks, Path.GetFileName(path) + ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e) when (HeldElsewhere(e))
+        {
+            return false;
+        }
+        using (guard)
+        {
+            BranchWeights.Save(module, path);
+        }
+        return true;
+    }
+
+    /// <summary>
+    /// What opening a file that another handle holds with <see cref="FileShare.None"/> throws: flock's EWOULDBLOCK on
+    /// Unix, ERROR_SHARING_VIOLATION on Windows.
+    /// </summary>
+    private static bool HeldElsewhere(IOException e) => e.HResult is 11 or unchecked((int)0x80070020);
 
     /// <summary>
     /// The data's part of the key: a generated or embedded set by its options; a file or folder by its contents, so

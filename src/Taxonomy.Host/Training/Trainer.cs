@@ -66,8 +66,9 @@ public sealed class Trainer(Pipeline pipeline, RunContext run, RunSettings setti
     {
         try
         {
-            BranchWeights.Save(pipeline.Branch.Module, path);
-            run.Log($"[{phase.Name}] saved to the pre-training cache: {path}");
+            run.Log(cache!.TryStore(pipeline.Branch.Module, path)
+                ? $"[{phase.Name}] saved to the pre-training cache: {path}"
+                : $"[{phase.Name}] not saved to the pre-training cache: another run is saving the same entry");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
