@@ -36,7 +36,10 @@ public sealed class PretrainingCache(string directory)
     public static Phase? CacheablePhase(IReadOnlyList<Phase> phases, int? epochLimit) =>
         epochLimit is null && phases.Count > 0 && phases[0] is { Kind: PhaseKind.Pretraining, Epochs: > 0 } first ? first : null;
 
-    /// <summary>Refuses, before any data is read, a cache folder that is a file or cannot be created or written.</summary>
+    /// <summary>
+    /// Refuses, before any data is read, a cache folder that is a file or cannot be created or written; clears the
+    /// temporaries of killed writers on the way.
+    /// </summary>
     public void CheckWritable()
     {
         string problem;
@@ -139,7 +142,7 @@ public sealed class PretrainingCache(string directory)
         damage = null;
         if (!File.Exists(path))
         {
-            // A sidecar alone is what a writer stopped between its two renames leaves.
+            // A sidecar whose weights file was deleted is a damaged entry, not an empty slot.
             damage = File.Exists(WeightsSidecar.PathOf(path)) ? "weights file missing" : null;
             return false;
         }
