@@ -133,6 +133,22 @@ public static class DataCatalog
             $"tried {string.Join(", ", tried)}.");
     }
 
+    /// <summary>
+    /// The file or folder a source reads, resolved as <see cref="Load"/> resolves it; null for the generated and embedded
+    /// sets, and for a path that does not exist.
+    /// </summary>
+    public static string? LocalPath(DataOptions options, string? baseDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var source = options.Source.Trim();
+        return source.ToLowerInvariant() switch
+        {
+            "digits" or "synthetic" or "blobs" => null,
+            "fashion-mnist" => FashionMnistFolder,
+            _ => Candidates(source, baseDirectory).FirstOrDefault(p => Directory.Exists(p) || File.Exists(p)),
+        };
+    }
+
     private static IEnumerable<string> Candidates(string source, string? baseDirectory)
     {
         if (Path.IsPathRooted(source))

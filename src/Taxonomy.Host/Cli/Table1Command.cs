@@ -16,7 +16,7 @@ internal static class Table1Command
             Description = "Folder of row manifests (default manifests/table1).", DefaultValueFactory = _ => Path.Combine("manifests", "table1"),
         };
         var filter = new Option<string?>("--filter") { Description = "Only the rows whose file or method name contains this text." };
-        var epochs = new Option<int?>("--epochs") { Description = "Cap every phase at N epochs (a quick table; the caption says so)." };
+        var epochs = new Option<int?>("--epochs") { Description = "Cap every phase at N epochs (a quick table, trained without the pre-training cache; the caption says so)." };
         var output = new Option<string>("--out") { Description = "Folder for table1.md and table1.csv (default runs/table1).", DefaultValueFactory = _ => Path.Combine("runs", "table1") };
         var overrides = new ManifestOverrides();
         var command = new Command("table1", "Run Table 1's rows and write table1.md and table1.csv.") { rows, filter, epochs, output };
@@ -45,5 +45,5 @@ internal static class Table1Command
         "Table 1 of Aljalbout et al. (2018), executed: the block columns are read from each row's manifest " +
         "(block name and the options that differ from its defaults)" +
         (overrides.Count > 0 ? $"; overrides: `{string.Join("`, `", overrides)}`" : "") +
-        (limit is { } n ? $"; at most {n} epochs per phase (a quick run, not the methods' results)" : "") + ".";
+        (limit is { } n ? $"; at most {n} epochs per phase, every phase trained without the pre-training cache (a quick run, not the methods' results)" : "") + ".";
 }

@@ -32,6 +32,7 @@ public sealed class MethodRunner(IServiceProvider services, TextWriter log)
         using var scope = services.CreateScope();
         using var pipeline = StageException.During("composing the blocks", () => Pipeline.Compose(method, scope.ServiceProvider));
         using var random = new RunRandom(settings.Seed);
+        Preflight.Check(method, pipeline, epochLimit);
         using var raw = StageException.During($"reading the data '{settings.Data.Source}'",
             () => DataCatalog.Load(settings.Data, settings.Seed, method.Directory, log, method.File));
         var clusters = ClusterCount(settings.Clusters, raw, method.File);

@@ -12,7 +12,7 @@ namespace Taxonomy.Host.Training;
 /// The one training loop of every method. Phases come from the schedule; per batch: branch → features →
 /// weighted losses → step, with the updater's hooks around it. Each step runs in its own dispose scope.
 /// </summary>
-/// <param name="epochLimit">Caps every phase's epochs (benchmarks); null trains the schedule's full length.</param>
+/// <param name="epochLimit">Caps every phase's epochs (bench, a quick table; the cache is then left alone); null trains the schedule's full length.</param>
 public sealed class Trainer(Pipeline pipeline, RunContext run, RunSettings settings, PretrainingCache? cache = null,
     int? epochLimit = null)
 {
@@ -39,19 +39,41 @@ public sealed class Trainer(Pipeline pipeline, RunContext run, RunSettings setti
     /// <summary>The opening pre-training phase, loaded from the cache when it holds it; null when it must be trained.</summary>
     private PhaseReport? CachedPhase(Phase phase, int phaseIndex)
     {
-        if (cache is null || phaseIndex != 0 || phase.Kind != PhaseKind.Pretraining)
+        if (cache is null || phaseIndex != 0 || PretrainingCache.CacheablePhase(pipeline.Schedule.Phases, epochLimit) is null)
         {
             return null;
         }
-        var path = cache.PathFor(pipeline.Method, phase, settings.Optimizer.For(phase.OptimizerKey));
-        if (!File.Exists(path))
+        if (cache.PathFor(pipeline.Method, phase, settings.Optimizer.For(phase.OptimizerKey)) is not { } path)
         {
+            run.Log($"[{phase.Name}] not cached: the data source cannot be read ahead to key the cache by its contents");
+            return null;
+        }
+        if (!PretrainingCache.TryLoad(pipeline.Branch.Module, path, out var damage))
+        {
+            if (damage is not null)
+            {
+                run.Log($"[{phase.Name}] cache entry {path} is damaged ({damage}); training afresh");
+            }
             _saveAfterPretraining = path;
             return null;
         }
-        BranchWeights.Load(pipeline.Branch.Module, path);
         run.Log($"[{phase.Name}] loaded from the pre-training cache: {path}");
         return new PhaseReport(phase.Name, phase.Epochs, 0, 0, 0, 0, false, path);
+    }
+
+    /// <summary>Stores a complete pre-training; a cache that fails now costs the next run its time, never this run its result.</summary>
+    private void SaveToCache(Phase phase, string path)
+    {
+        try
+        {
+            run.Log(cache!.TryStore(pipeline.Branch.Module, path)
+                ? $"[{phase.Name}] saved to the pre-training cache: {path}"
+                : $"[{phase.Name}] not saved to the pre-training cache: another run is saving the same entry");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            run.Log($"[{phase.Name}] could not save to the pre-training cache ({e.Message.TrimEnd('.')}); the run goes on");
+        }
     }
 
     private PhaseReport RunPhase(Phase phase, int phaseIndex)
@@ -112,11 +134,10 @@ public sealed class Trainer(Pipeline pipeline, RunContext run, RunSettings setti
             _peakWorkingSet = Math.Max(_peakWorkingSet, Environment.WorkingSet);
         }
         clock.Stop();
-        // Only a complete pre-training is cached: an epoch limit (bench, a quick table) would poison the full run's key.
+        // Only a complete pre-training is cached: one an updater stopped early is not what the key describes.
         if (_saveAfterPretraining is { } cachePath && epochsRun == phase.Epochs)
         {
-            BranchWeights.Save(pipeline.Branch.Module, cachePath);
-            run.Log($"[{phase.Name}] saved to the pre-training cache: {cachePath}");
+            SaveToCache(phase, cachePath);
         }
         _saveAfterPretraining = null;
         if (stopped)

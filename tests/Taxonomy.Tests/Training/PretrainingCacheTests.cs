@@ -155,6 +155,6 @@ public sealed class PretrainingCacheTests
         using var pipeline = Pipeline.Compose(method, services.Provider);
         var phase = pipeline.Schedule.Phases[0];
         Assert.That(phase.Kind, Is.EqualTo(PhaseKind.Pretraining), manifest);
-        return new PretrainingCache(_cache).PathFor(method, phase, method.Settings.Optimizer.For(phase.OptimizerKey));
+        return new PretrainingCache(_cache).PathFor(method, phase, method.Settings.Optimizer.For(phase.OptimizerKey))!;
     }
 }
