@@ -7,7 +7,7 @@ namespace Taxonomy.Host.Manifest;
 public static class ManifestFields
 {
     public static readonly IReadOnlyList<string> Settings =
-        ["name", "description", "plugins", "clusters", "seed", "threads", "device", "pretrainingCache", "data", "optimizer", "log"];
+        ["name", "description", "plugins", "clusters", "seed", "threads", "device", "pretrainingCache", "data", "optimizer", "kmeans", "log"];
 
     public static IEnumerable<string> All => Settings.Concat(BlockRoles.All.Select(BlockRoles.Field));
 

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using Taxonomy.Blocks.Clustering;
 using Taxonomy.Blocks.Data;
 
 namespace Taxonomy.Host.Manifest;
@@ -37,6 +38,8 @@ public sealed class RunSettings
     public DataOptions Data { get; set; } = new();
 
     public OptimizerOptions Optimizer { get; set; } = new();
+
+    public KMeansOptions KMeans { get; set; } = new();
 
     public LogOptions Log { get; set; } = new();
 }
