@@ -17,6 +17,7 @@ public static class TaxonomyCli
             ValidateCommand.Create(),
             ListCommand.Create(),
             BenchCommand.Create(),
+            KMeansBenchCommand.Create(),
             Table1Command.Create(),
             ConvolutionProbeCommand.Create(),
         };
