@@ -19,7 +19,7 @@ public enum ConvolutionPath
 
 /// <summary>
 /// Chooses the convolution path once per process, by checking libtorch's float32 conv2d (output, input and weight
-/// gradients) against float64 on a random batch. Why: on some of the AMD EPYC machines we run on, libtorch 2.10's
+/// gradients) against float64 on a random batch. Why: on some AMD EPYC CPUs, libtorch 2.10's
 /// oneDNN AVX2/AVX-512 float32 kernels return wrong outputs and input gradients (relative error ~0.2), while its SSE4.1
 /// kernels are right; on others the AVX-512 kernels are right and twice as fast as the SSE4.1 ones. oneDNN reads
 /// ONEDNN_MAX_CPU_ISA once, at its first convolution, so a process cannot try the fast kernels and fall back to the

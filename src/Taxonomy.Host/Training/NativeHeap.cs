@@ -8,7 +8,7 @@ namespace Taxonomy.Host.Training;
 /// Trim: libtorch frees its tensors' memory at once, but glibc keeps the
 /// freed blocks of 128 KB to a few MB (activations, gradients) in its heap, and the process's resident memory grew
 /// by about 130 MB per epoch of a 10,000 × 100 autoencoder until it settled at 3.7 GB. Trimming once per epoch keeps
-/// it flat at the cost of one call (docs/results.md, "Memory").
+/// it flat at the cost of one call (docs/results.md, "The C heap").
 /// </summary>
 internal static class NativeHeap
 {
@@ -26,7 +26,7 @@ internal static class NativeHeap
     /// of MB of layer outputs per chunk, and with the defaults each chunk's memory came back as new pages, one page
     /// fault per 4 KB: 13 million faults and 27 s of kernel time in a 37 s pass of the case study's network over
     /// Fashion-MNIST. With these settings the pass takes 23 s and DEC's clustering epochs run 18 % faster
-    /// (docs/results.md, "Session 15: the C heap's thresholds"). <see cref="Trim"/> still hands the free pages back
+    /// (docs/results.md, "The C heap"). <see cref="Trim"/> still hands the free pages back
     /// after every epoch. Called once by the executable before any tensor exists; a user's own MALLOC_MMAP_THRESHOLD_,
     /// MALLOC_TRIM_THRESHOLD_ or GLIBC_TUNABLES is kept.
     /// </summary>

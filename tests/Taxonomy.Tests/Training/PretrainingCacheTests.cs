@@ -132,8 +132,8 @@ public sealed class PretrainingCacheTests
         Assert.That(error.Message, Is.EqualTo($"{Manifests.File}: branch ('mlp-autoencoder'): weights file '/no/such/branch.pt' not found."));
     }
 
-    // Issue 3: running the family's manifests in a row must pre-train once, so their branches, data, preprocessing,
-    // reconstruction and pre-training optimiser must not drift apart (session 12 moved all of them to LeakyReLU).
+    // Running the family's manifests in a row must pre-train once, so their branches (LeakyReLU(0.01) hidden layers),
+    // data, preprocessing, reconstruction and pre-training optimiser must not drift apart.
     [Test]
     public void The_shipped_autoencoder_family_shares_one_pretrained_network()
     {
