@@ -89,6 +89,21 @@ public sealed class KMeans : IKMeans
     }
 
     /// <summary>
+    /// k-means++ seeding alone, the start of one restart of <see cref="Fit(Tensor, int, KMeansSettings, Generator)"/>:
+    /// centres [k, d] in input coordinates. Joins the caller's dispose scope.
+    /// </summary>
+    public static Tensor SeedPlusPlus(Tensor points, int clusters, Generator generator)
+    {
+        ArgumentNullException.ThrowIfNull(points);
+        ArgumentNullException.ThrowIfNull(generator);
+        ValidatePoints(points, clusters);
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
+        var data = PreparedData.Create(points, 0);
+        return SeedKMeansPlusPlus(data, clusters, generator).add(data.Mean).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
     /// Squared Euclidean distances [n, k] between points [n, d] and centroids [k, d], as ‖x‖² − 2 x·cᵀ + ‖c‖²
     /// clamped at 0. The result joins the caller's dispose scope; gradients flow if the inputs require them.
     /// </summary>

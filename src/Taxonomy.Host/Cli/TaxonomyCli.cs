@@ -21,6 +21,7 @@ public static class TaxonomyCli
             ListCommand.Create(),
             SchemaCommand.Create(),
             BenchCommand.Create(),
+            KMeansBenchCommand.Create(),
             Table1Command.Create(),
             ConvolutionProbeCommand.Create(),
         };

@@ -7,7 +7,7 @@ namespace Taxonomy.Host.Manifest;
 public static class ManifestFields
 {
     public static readonly IReadOnlyList<string> Settings =
-        ["name", "description", "plugins", "clusters", "seed", "threads", "device", "pretrainingCache", "data", "optimizer", "log"];
+        ["name", "description", "plugins", "clusters", "seed", "threads", "device", "pretrainingCache", "data", "optimizer", "kmeans", "log"];
 
     /// <summary>
     /// Fields read from the file before the settings and blocks are bound, with their meaning ("extends" is merged

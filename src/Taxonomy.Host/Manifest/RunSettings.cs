@@ -1,5 +1,7 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+using Taxonomy.Blocks.Clustering;
 using Taxonomy.Blocks.Data;
 
 namespace Taxonomy.Host.Manifest;
@@ -37,6 +39,10 @@ public sealed class RunSettings
     public DataOptions Data { get; set; } = new();
 
     public OptimizerOptions Optimizer { get; set; } = new();
+
+    [Description("Which k-means every block of the run uses (post-clustering, initialisation, DCN's updates, per-epoch metrics).")]
+    [JsonPropertyName("kmeans")]
+    public KMeansOptions KMeans { get; set; } = new();
 
     public LogOptions Log { get; set; } = new();
 }

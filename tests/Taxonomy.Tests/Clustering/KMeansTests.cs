@@ -281,7 +281,7 @@ public sealed class KMeansTests
     }
 
     /// <summary>Gaussian blobs around random centres (N(0, spread²) per coordinate), cluster by cluster.</summary>
-    private static (Tensor Points, int[] Truth) Blobs(int perCluster, int clusters, int dims, double spread, double std, ulong seed)
+    internal static (Tensor Points, int[] Truth) Blobs(int perCluster, int clusters, int dims, double spread, double std, ulong seed)
     {
         using var scope = NewDisposeScope();
         using var generator = new Generator(seed);
