@@ -4,18 +4,21 @@ using Taxonomy.Abstractions.Training;
 
 namespace Taxonomy.Blocks.Clustering;
 
+/// <summary>The k-means algorithms a manifest can choose (one word each: manifest names are the lower-cased names).</summary>
+public enum KMeansAlgorithm
+{
+    Lloyd,
+    Minibatch,
+    Sgd,
+}
+
 /// <summary>The manifest's "kmeans" section: which k-means every block of the run uses (post-clustering, initialisation, DCN's updates).</summary>
 public sealed class KMeansOptions
 {
-    public const string Lloyd = "lloyd";
-    public const string MiniBatch = "mini-batch";
-    public const string Sgd = "sgd";
-
-    [Description("\"lloyd\": full-batch k-means (scikit-learn's KMeans); \"mini-batch\": Sculley's mini-batch k-means with per-centre " +
-                 "counts (scikit-learn's MiniBatchKMeans); \"sgd\": online k-means, one point at a time with learning rate 1/n_j " +
+    [Description("lloyd: full-batch k-means (scikit-learn's KMeans); minibatch: Sculley's mini-batch k-means with per-centre " +
+                 "counts (scikit-learn's MiniBatchKMeans); sgd: online k-means, one point at a time with learning rate 1/n_j " +
                  "(Bottou & Bengio 1994). The last two read the rows in chunks.")]
-    [AllowedValues(Lloyd, MiniBatch, Sgd)]
-    public string Algorithm { get; set; } = Lloyd;
+    public KMeansAlgorithm Algorithm { get; set; } = KMeansAlgorithm.Lloyd;
 
     [Description("mini-batch: points per batch (scikit-learn's default); the seeding sample is three batches (also for sgd).")]
     [Range(1, 10_000_000)]
@@ -31,9 +34,8 @@ public sealed class KMeansOptions
 
     public IKMeans Create() => Algorithm switch
     {
-        Lloyd => new KMeans(),
-        MiniBatch => new MiniBatchKMeans(BatchSize, MaxPasses, MaxNoImprovement),
-        Sgd => new SgdKMeans(BatchSize, MaxPasses),
-        _ => throw new ArgumentException($"kmeans.algorithm: unknown '{Algorithm}'; choose {Lloyd}, {MiniBatch} or {Sgd}."),
+        KMeansAlgorithm.Minibatch => new MiniBatchKMeans(BatchSize, MaxPasses, MaxNoImprovement),
+        KMeansAlgorithm.Sgd => new SgdKMeans(BatchSize, MaxPasses),
+        _ => new KMeans(),
     };
 }

@@ -41,7 +41,7 @@ internal static class KMeansBenchCommand
             Console.WriteLine($"bench-kmeans: {n} × {d} Gaussian mixture (centres ~ N(0, {scale}²)), k={k}, {r} k-means++ seedings, seed {s}, {torch.get_num_threads()} threads");
             Console.WriteLine($"{"algorithm",-12}{"seconds",9}{"inertia",16}{"vs lloyd",10}{"passes",9}");
             double? lloyd = null;
-            foreach (var algorithm in new[] { KMeansOptions.Lloyd, KMeansOptions.MiniBatch, KMeansOptions.Sgd })
+            foreach (var algorithm in Enum.GetValues<KMeansAlgorithm>())
             {
                 var options = new KMeansOptions { Algorithm = algorithm, BatchSize = parse.GetValue(batchSize), MaxNoImprovement = parse.GetValue(patience) };
                 var kmeans = options.Create();
@@ -50,7 +50,7 @@ internal static class KMeansBenchCommand
                 using var result = kmeans.Fit(points, k, new KMeansSettings { Restarts = r }, generator);
                 var seconds = clock.Elapsed.TotalSeconds;
                 lloyd ??= result.Inertia;
-                Console.WriteLine($"{algorithm,-12}{seconds,9:F2}{result.Inertia,16:F1}{(result.Inertia / lloyd.Value - 1) * 100,9:+0.00;-0.00}%{Passes(options, result, n, r),9:F1}");
+                Console.WriteLine($"{algorithm.ToString().ToLowerInvariant(),-12}{seconds,9:F2}{result.Inertia,16:F1}{(result.Inertia / lloyd.Value - 1) * 100,9:+0.00;-0.00}%{Passes(options, result, n, r),9:F1}");
             }
             Console.WriteLine("passes: full passes over the data, seeding excluded (lloyd: the best restart's iterations + its final assignment, " +
                               "times the restarts; mini-batch: batches × batch size / n + the final assignment; sgd: points visited / n + the final assignment)");
@@ -61,8 +61,8 @@ internal static class KMeansBenchCommand
 
     private static double Passes(KMeansOptions options, KMeansResult result, int n, int restarts) => options.Algorithm switch
     {
-        KMeansOptions.Lloyd => (result.Iterations + 1.0) * restarts,
-        KMeansOptions.MiniBatch => result.Iterations * (double)options.BatchSize / n + 1,
+        KMeansAlgorithm.Lloyd => (result.Iterations + 1.0) * restarts,
+        KMeansAlgorithm.Minibatch => result.Iterations * (double)options.BatchSize / n + 1,
         _ => result.Iterations / (double)n + 1,
     };
 

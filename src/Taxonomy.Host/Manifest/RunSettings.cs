@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
-using System.Text.Json.Serialization;
 using Taxonomy.Blocks.Clustering;
 using Taxonomy.Blocks.Data;
 
@@ -41,8 +40,8 @@ public sealed class RunSettings
     public OptimizerOptions Optimizer { get; set; } = new();
 
     [Description("Which k-means every block of the run uses (post-clustering, initialisation, DCN's updates, per-epoch metrics).")]
-    [JsonPropertyName("kmeans")]
-    public KMeansOptions KMeans { get; set; } = new();
+    // Named so that the manifest field, written back camel-cased, is "kmeans".
+    public KMeansOptions Kmeans { get; set; } = new();
 
     public LogOptions Log { get; set; } = new();
 }

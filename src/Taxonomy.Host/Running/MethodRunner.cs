@@ -78,7 +78,7 @@ public sealed class MethodRunner(IServiceProvider services, TextWriter log)
         }
 
         using var run = new RunContext(data, pipeline.Branch, pipeline.FeatureSelector, random,
-            settings.KMeans.Create(), clusters, log);
+            settings.Kmeans.Create(), clusters, log);
         var cache = settings.PretrainingCache ? new PretrainingCache(PretrainingCache.DefaultDirectory) : null;
         var phases = StageException.During(() => Training(run), () => new Trainer(pipeline, run, settings, cache, epochLimit).Train());
         if (ConvolutionBackend.Description is { } convolutions)

@@ -22,7 +22,7 @@ public sealed class KMeansChoiceTests
         return path;
     }
 
-    [TestCase("mini-batch")]
+    [TestCase("minibatch")]
     [TestCase("sgd")]
     public void A_run_clusters_with_the_k_means_its_manifest_names(string algorithm)
     {

@@ -87,7 +87,7 @@ public sealed class ListFieldsTests
 
         Assert.That(LineOf(lines, "optimizer.batchSize"), Does.StartWith("  optimizer.batchSize = 256  integer in [1, "));
         Assert.That(LineOf(lines, "optimizer.type"), Does.StartWith("  optimizer.type = adam  adam | sgd | rmsprop."));
-        Assert.That(LineOf(lines, "data.labels"), Does.StartWith("  data.labels = true  boolean. "));
+        Assert.That(LineOf(lines, "data.labels"), Does.StartWith("  data.labels = null  boolean. "));
         Assert.That(LineOf(lines, "clusters"), Does.StartWith("  clusters = null  integer in [2, "));
     }
 

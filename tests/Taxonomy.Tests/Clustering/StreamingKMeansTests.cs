@@ -117,10 +117,8 @@ public sealed class StreamingKMeansTests
     public void The_manifest_names_the_three_algorithms()
     {
         Assert.That(new KMeansOptions().Create(), Is.TypeOf<KMeans>());
-        Assert.That(new KMeansOptions { Algorithm = KMeansOptions.MiniBatch }.Create(), Is.TypeOf<MiniBatchKMeans>());
-        Assert.That(new KMeansOptions { Algorithm = KMeansOptions.Sgd }.Create(), Is.TypeOf<SgdKMeans>());
-        Assert.That(() => new KMeansOptions { Algorithm = "elkan" }.Create(),
-            Throws.ArgumentException.With.Message.Contains("kmeans.algorithm: unknown 'elkan'"));
+        Assert.That(new KMeansOptions { Algorithm = KMeansAlgorithm.Minibatch }.Create(), Is.TypeOf<MiniBatchKMeans>());
+        Assert.That(new KMeansOptions { Algorithm = KMeansAlgorithm.Sgd }.Create(), Is.TypeOf<SgdKMeans>());
     }
 
     private static (Tensor Points, int[] Truth) Blobs(int perCluster, int clusters, int dims, ulong seed) =>

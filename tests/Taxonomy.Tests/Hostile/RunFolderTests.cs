@@ -25,7 +25,7 @@ public sealed class RunFolderTests
     private string Out => _cases.PathOf("out");
 
     /// <summary>A run into <paramref name="outPath"/> whose data does not exist: it fails unless --out fails first.</summary>
-    private string FailingRun(string outPath) => OneErrorLine(RunTaxonomy("run", _cases.Manifest(), "--data", NoData, "--out", outPath));
+    private string FailingRun(string outPath) => OneErrorLine(RunTaxonomy("run", _cases.Manifest(), "--set", $"data={NoData}", "--out", outPath));
 
     private void CompleteRun(params string[] more)
     {
