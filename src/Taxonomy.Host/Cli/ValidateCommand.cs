@@ -5,14 +5,14 @@ using Taxonomy.Host.Composition;
 
 namespace Taxonomy.Host.Cli;
 
-/// <summary>`taxonomy validate manifest.json`: every check short of reading the data and training (the data source must exist).</summary>
+/// <summary>`taxonomy validate manifest.json`: every check short of reading the data and training (the data source, a branch.weights file and the cache folder are checked).</summary>
 internal static class ValidateCommand
 {
     public static Command Create()
     {
         var manifest = new Argument<string>("manifest") { Description = "The method's JSON manifest." };
         var overrides = new ManifestOverrides();
-        var command = new Command("validate", "Check a manifest: fields, block types, options, composition, and that its data source exists.") { manifest };
+        var command = new Command("validate", "Check a manifest: fields, block types, options, composition, its data source, branch.weights and the cache folder.") { manifest };
         overrides.AddTo(command);
         command.SetAction(parse =>
         {
@@ -21,6 +21,7 @@ internal static class ValidateCommand
             DataCatalog.Check(method.Settings.Data, method.Directory, method.File);
             using var scope = loaded.Services.CreateScope();
             using var pipeline = Pipeline.Compose(method, scope.ServiceProvider);
+            Training.Preflight.Check(method, pipeline, epochLimit: null);   // branch.weights and the cache folder, as run checks them
             Console.WriteLine($"{method.File}: valid. {method.Name} = " + string.Join(" | ",
                 method.Preprocessors.Concat(method.Blocks.Values).Select(s => s.Describe())));
             return 0;

@@ -31,8 +31,9 @@ public sealed class RunSettings
     [Description("Only \"cpu\": no CUDA build of TorchSharp is available.")]
     public string Device { get; set; } = "cpu";
 
-    [Description("Reuse pre-trained branch weights from the cache (TAXONOMY_CACHE or ~/.cache/taxonomy) when branch, data, " +
-                 "preprocessing, non-clustering loss, pre-training optimiser, epochs and seed are all the same.")]
+    [Description("Reuse pre-trained branch weights from the cache (TAXONOMY_CACHE or ~/.cache/taxonomy) when branch, data " +
+                 "(file contents, by SHA-256), preprocessing, non-clustering loss, pre-training optimiser, epochs, seed and " +
+                 "thread count are all the same; entries are verified by checksum, a damaged one is retrained.")]
     public bool PretrainingCache { get; set; } = true;
 
     public DataOptions Data { get; set; } = new();
