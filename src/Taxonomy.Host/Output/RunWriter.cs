@@ -50,6 +50,9 @@ public static class RunWriter
             ["dataSource"] = r.DataSource,
             ["n"] = r.Samples,
             ["k"] = r.Clusters,
+            ["clustersFound"] = r.ClustersFound,
+            ["degenerate"] = r.ClustersFound < r.Clusters,
+            ["clusterSizes"] = new JsonArray(r.ClusterSizes.Select(size => (JsonNode)size).ToArray()),
             ["seed"] = r.Seed,
             ["threads"] = r.Threads,
             ["metrics"] = r.Metrics is { } m

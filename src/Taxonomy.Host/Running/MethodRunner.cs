@@ -101,6 +101,12 @@ public sealed class MethodRunner(IServiceProvider services, TextWriter log)
             throw new TrainingException(
                 $"{pipeline.Describe(pipeline.PostClustering)} returned {assignments.Length} assignments for {data.Count} samples.");
         }
+        var sizes = ClusterSizes(assignments, clusters, pipeline.Describe(pipeline.PostClustering));
+        if (sizes.Count(size => size > 0) is var found && found < clusters)
+        {
+            log.WriteLine($"warning: the clustering is degenerate: {pipeline.Describe(pipeline.PostClustering)} put the samples " +
+                          $"into {found} of the k={clusters} clusters (sizes {string.Join(", ", sizes)})");
+        }
         return new RunResult
         {
             Method = method.Name,
@@ -119,8 +125,24 @@ public sealed class MethodRunner(IServiceProvider services, TextWriter log)
             TotalSeconds = total.Elapsed.TotalSeconds,
             Versions = Versions(),
             Assignments = assignments,
+            ClusterSizes = sizes,
             Labels = data.Labels,
         };
+    }
+
+    /// <summary>Samples per cluster id; an id outside [0, k) is a fault of the post-clustering block.</summary>
+    private static int[] ClusterSizes(int[] assignments, int clusters, string block)
+    {
+        var sizes = new int[clusters];
+        for (var i = 0; i < assignments.Length; i++)
+        {
+            if ((uint)assignments[i] >= (uint)clusters)
+            {
+                throw new TrainingException($"{block} assigned sample {i + 1} to cluster {assignments[i]}, outside 0 to {clusters - 1}.");
+            }
+            sizes[assignments[i]]++;
+        }
+        return sizes;
     }
 
     /// <summary>The manifest as it ran: every block with all its options, defaults included.</summary>

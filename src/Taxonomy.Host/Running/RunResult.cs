@@ -23,11 +23,18 @@ public sealed record RunResult
     public required double TotalSeconds { get; init; }
     public required IReadOnlyDictionary<string, string> Versions { get; init; }
     public required int[] Assignments { get; init; }
+
+    /// <summary>Samples per cluster, index = cluster id (length k).</summary>
+    public required int[] ClusterSizes { get; init; }
+
+    /// <summary>Clusters that hold at least one sample; fewer than k means the clustering collapsed.</summary>
+    public int ClustersFound => ClusterSizes.Count(size => size > 0);
     public int[]? Labels { get; init; }
 
     /// <summary>The one-line summary the CLI prints last.</summary>
     public string Summary() =>
         $"{Method} on {Dataset} (n={Samples}, k={Clusters}, seed {Seed}): " +
         (Metrics is { } m ? $"ACC {m.Accuracy:F4}  NMI {m.Nmi:F4}  ARI {m.Ari:F4}" : "no labels, no metrics") +
+        (ClustersFound < Clusters ? $"  DEGENERATE: {ClustersFound} of {Clusters} clusters hold samples" : "") +
         $"  {TotalSeconds:F1} s";
 }

@@ -15,7 +15,23 @@ public static class TestBlocks
                 .Add<NanLoss, LossOptions>()
                 .Add<PoisonPreprocessor, BlockOptions>()
                 .Add<NeedsCentroidsLoss, LossOptions>()
-                .Add<RecordingKMeansInit, BlockOptions>();
+                .Add<RecordingKMeansInit, BlockOptions>()
+                .Add<OneClusterPostClustering, BlockOptions>()
+                .Add<OutOfRangePostClustering, BlockOptions>();
+
+    /// <summary>Puts every sample into cluster 0: a collapsed clustering.</summary>
+    [Block("one-cluster", Summary = "test: every sample in cluster 0")]
+    public sealed class OneClusterPostClustering : IPostClustering
+    {
+        public int[] Assign(IRunContext run) => new int[run.Data.Count];
+    }
+
+    /// <summary>Returns a cluster id of k, one past the last.</summary>
+    [Block("out-of-range", Summary = "test: a cluster id of k")]
+    public sealed class OutOfRangePostClustering : IPostClustering
+    {
+        public int[] Assign(IRunContext run) => Enumerable.Range(0, run.Data.Count).Select(i => i == 0 ? run.Clusters : i % run.Clusters).ToArray();
+    }
 
     /// <summary>A branch with an embedding and no decoder.</summary>
     [Block("encoder-only", Summary = "test: linear encoder without decoder")]
