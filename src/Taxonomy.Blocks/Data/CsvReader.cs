@@ -9,7 +9,8 @@ namespace Taxonomy.Blocks.Data;
 /// Reads numeric CSV (comma separated, invariant culture; plain or gzip-compressed, judged by content) into
 /// float32 features [n, columns]. A first row with a non-numeric cell is a header. Blank lines are skipped; NaN and
 /// infinite values are rejected. <c>labels</c>: true, the last column is the integer label; false, every column is
-/// a feature; null (the default), the last column is the label when it holds an integer on every row, else a feature.
+/// a feature; null (the default), the last column is the label when it holds an integer on every row, unless it has
+/// more than 50 distinct values and more than half as many as rows (an identifier), else a feature.
 /// </summary>
 public static class CsvReader
 {
@@ -120,6 +121,15 @@ public static class CsvReader
         {
             return new Table(rows, withLabels ? expected - 1 : expected, labels?.ToArray(), "");
         }
+        // Integers on every row, but more distinct values than half the rows (and than any class count a clustering asks
+        // for): an identifier or a measurement, not classes.
+        if (labels is not null && labels.Distinct().Count() is var distinct && distinct * 2 > labels.Count && distinct > MaxDetectedClasses)
+        {
+            return new Table(rows, expected, null,
+                $"data: {file}: the last column holds integers on every row, but {distinct} distinct values in {labels.Count} rows " +
+                $"(an identifier or a measurement, not classes); reading all {expected} columns as features, no labels " +
+                "(set data.labels=true to read it as labels)");
+        }
         return labels is not null
             ? new Table(rows, expected - 1, labels.ToArray(),
                 $"data: {file}: the last column holds integers on every row, read as labels ({labels.Distinct().Count()} distinct) " +
@@ -128,6 +138,9 @@ public static class CsvReader
                 $"data: {file}: the last column is not integer labels ({notALabel}); reading all {expected} " +
                 "columns as features, no labels (set data.labels=true to require labels)");
     }
+
+    /// <summary>A detected label column with more distinct values than this and than half the rows is read as a feature.</summary>
+    private const int MaxDetectedClasses = 50;
 
     private static ReadOnlySpan<char> LastCell(string line) => line.AsSpan(line.LastIndexOf(',') + 1);
 

@@ -451,6 +451,22 @@ public sealed class DataInputTests
     }
 
     [Test]
+    public void An_integer_column_with_a_value_per_row_is_read_as_a_feature_not_as_labels()
+    {
+        var rows = string.Concat(Enumerable.Range(0, 120).Select(i => $"{i % 7}.5,{i % 3}.25,{1000 + i}\n"));
+        var path = TestFiles.WriteText(_folder.File("ids.csv"), rows);
+
+        var log = new StringWriter();
+        using var data = CsvReader.Read(path, log: log);
+
+        Assert.That(data.Labels, Is.Null);
+        Assert.That(data.Features.shape, Is.EqualTo(new long[] { 120, 3 }));
+        Assert.That(log.ToString(), Does.Contain(
+            $"data: {path}: the last column holds integers on every row, but 120 distinct values in 120 rows (an identifier or a " +
+            "measurement, not classes); reading all 3 columns as features, no labels (set data.labels=true to read it as labels)"));
+    }
+
+    [Test]
     public void A_non_integer_after_integer_rows_makes_the_whole_column_features()
     {
         var path = TestFiles.WriteText(_folder.File("late.csv"), "1,2,3\n4,5,6\n7,8,9.5\n");
