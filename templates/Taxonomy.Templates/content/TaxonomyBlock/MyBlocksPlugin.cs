@@ -5,5 +5,7 @@ namespace MyBlocks;
 /// <summary>The entry point the host looks for: one registration line per block.</summary>
 public sealed class MyBlocksPlugin : ITaxonomyPlugin
 {
-    public void Register(IBlockRegistry blocks) => blocks.Add<PcaPreprocessor, PcaPreprocessor.Options>();
+    public void Register(IBlockRegistry blocks) => blocks
+        .Add<HuberKMeansLoss, HuberKMeansLoss.Options>()
+        .Add<PcaPreprocessor, PcaPreprocessor.Options>();
 }
