@@ -1,0 +1,37 @@
+using Microsoft.Extensions.DependencyInjection;
+using Taxonomy.Blocks.Data;
+using Taxonomy.Host.Manifest;
+using Taxonomy.Host.Plugins;
+using Taxonomy.Host.Running;
+using Taxonomy.Host.Table1;
+
+namespace Taxonomy.Host.Sweeps;
+
+/// <summary>
+/// Binds every run's manifest with its assignments and checks its data source exists, before any run starts: a typo in
+/// the grid's last axis value fails in a second, not after hours of the other runs.
+/// </summary>
+public static class SweepCheck
+{
+    public static SweepPlan Plan(Grid grid, string directory, Func<ManifestDocument, ServiceProvider>? services = null)
+    {
+        services ??= document => TaxonomyServices.Create(
+            new[] { new PluginFolder(PluginHost.DefaultFolder, "plugins next to the program", Optional: true) }.Concat(document.PluginFolders()));
+        var planned = SweepRun.Expand(grid).Select(run =>
+        {
+            try
+            {
+                var document = ManifestDocument.Load(run.Manifest);
+                using var provider = services(document);
+                var method = provider.GetRequiredService<ManifestLoader>().Load(document, run.Assignments);
+                DataCatalog.Check(method.Settings.Data, method.Directory, method.File);
+                return new PlannedRun(run, method.Name, grid.IsTable1 ? TaxonomyRow.From(method).Cells : null);
+            }
+            catch (Exception e) when (StageException.Explains(e) || e is IOException)
+            {
+                throw new ManifestException($"{grid.File}: run {run.Id}: {e.Message}", e);
+            }
+        }).ToList();
+        return new SweepPlan { Directory = directory, Name = grid.Name, IsTable1 = grid.IsTable1, Runs = planned };
+    }
+}

@@ -1,0 +1,29 @@
+namespace Taxonomy.Host.Sweeps;
+
+/// <summary>The command line that starts `taxonomy run` for one run of a sweep, with this very build of taxonomy.</summary>
+public static class TaxonomyCommand
+{
+    /// <summary>The program and its first arguments: `dotnet taxonomy.dll` (works wherever the assembly is, tests included).</summary>
+    public static IReadOnlyList<string> Program { get; } =
+        [DotnetHost(), Path.Combine(AppContext.BaseDirectory, "taxonomy.dll")];
+
+    /// <summary>`run MANIFEST --out FOLDER --set …` for a run, with its thread count last so it wins.</summary>
+    public static IReadOnlyList<string> RunArguments(SweepRun run, string folder, int threads)
+    {
+        var arguments = new List<string> { "run", run.Manifest, "--out", folder };
+        foreach (var assignment in run.Assignments.Append($"threads={threads}"))
+        {
+            arguments.AddRange(["--set", assignment]);
+        }
+        if (run.Epochs is { } epochs)
+        {
+            arguments.AddRange(["--epochs", epochs.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        }
+        return arguments;
+    }
+
+    private static string DotnetHost() =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host
+        : Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self
+        : "dotnet";
+}
