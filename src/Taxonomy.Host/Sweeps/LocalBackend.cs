@@ -23,7 +23,7 @@ public sealed class LocalBackend(SweepPlan plan, int jobs, TextWriter log)
         {
             log.WriteLine($"sweep: {skipped} of {plan.Runs.Count} runs already complete, skipped");
         }
-        var (finished, failed, ownSeconds) = (0, 0, 0.0);
+        var (finished, failed, ownSeconds, processSeconds) = (0, 0, 0.0, 0.0);
         var gate = new Lock();
         Parallel.ForEach(pending, new ParallelOptions { MaxDegreeOfParallelism = jobs }, planned =>
         {
@@ -32,12 +32,15 @@ public sealed class LocalBackend(SweepPlan plan, int jobs, TextWriter log)
             lock (gate)
             {
                 finished++;
-                ownSeconds += outcome.Result?["totalSeconds"]?.GetValue<double>() ?? 0;
+                if (outcome.Result?["totalSeconds"]?.GetValue<double>() is { } own)
+                {
+                    (ownSeconds, processSeconds) = (ownSeconds + own, processSeconds + seconds);
+                }
                 failed += reason is null ? 0 : 1;
                 log.WriteLine($"[{finished}/{pending.Count}] {planned.Run.Id}  {seconds:F1} s  {reason ?? Metrics(outcome.Result)}");
             }
         });
-        return new SweepSummary(plan.Runs.Count, skipped, pending.Count - failed, failed, watch.Elapsed.TotalSeconds, ownSeconds);
+        return new SweepSummary(plan.Runs.Count, skipped, pending.Count - failed, failed, watch.Elapsed.TotalSeconds, ownSeconds, processSeconds);
     }
 
     private (double Seconds, string? Reason) Start(SweepRun run)
@@ -83,9 +86,15 @@ public sealed class LocalBackend(SweepPlan plan, int jobs, TextWriter log)
         : "no labels, no metrics";
 }
 
-/// <summary>What a sweep did: runs in all, skipped as complete, succeeded and failed now; wall seconds and the runs' own seconds.</summary>
-public sealed record SweepSummary(int Runs, int Skipped, int Succeeded, int Failed, double WallSeconds, double RunSeconds)
+/// <summary>
+/// What a sweep did: runs in all, skipped as complete, succeeded and failed now; wall seconds, the succeeded runs' own
+/// seconds (result.json) and their processes' seconds, whose difference is what each run costs beyond its own work.
+/// </summary>
+public sealed record SweepSummary(int Runs, int Skipped, int Succeeded, int Failed, double WallSeconds, double RunSeconds, double ProcessSeconds)
 {
+    public double OverheadPerRun => Succeeded == 0 ? 0 : (ProcessSeconds - RunSeconds) / Succeeded;
+
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"sweep: {Runs} runs: {Skipped} skipped as complete, {Succeeded} succeeded, {Failed} failed; {WallSeconds:F1} s wall, the runs' own {RunSeconds:F1} s");
+        $"sweep: {Runs} runs: {Skipped} skipped as complete, {Succeeded} succeeded, {Failed} failed; {WallSeconds:F1} s wall, " +
+        $"the runs' own {RunSeconds:F1} s, {OverheadPerRun:F1} s per run in process start and bookkeeping");
 }
