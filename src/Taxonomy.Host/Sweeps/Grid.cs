@@ -21,7 +21,8 @@ public sealed record Grid
     public bool IsTable1 { get; init; }
     /// <summary>data.source values to cross; empty: each manifest's own data.</summary>
     public IReadOnlyList<string> Data { get; init; } = [];
-    public required IReadOnlyList<int> Seeds { get; init; }
+    /// <summary>Seeds to cross; empty (only for Table 1 from `taxonomy table1`): each manifest's own seed.</summary>
+    public IReadOnlyList<int> Seeds { get; init; } = [];
     /// <summary>Each `--set` axis: the field and its values as JSON text, in the grid's order.</summary>
     public IReadOnlyList<(string Field, IReadOnlyList<string> Values)> Axes { get; init; } = [];
     /// <summary>Assignments every run gets, before the crossed ones.</summary>

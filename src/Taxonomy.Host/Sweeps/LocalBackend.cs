@@ -17,8 +17,8 @@ public sealed class LocalBackend(SweepPlan plan, int jobs, TextWriter log)
     public SweepSummary Run()
     {
         var watch = Stopwatch.StartNew();
-        var pending = plan.Runs.Where(p => plan.Outcome(p.Run).State != RunState.Complete).ToList();
-        var skipped = plan.Runs.Count - pending.Count;
+        var pending = plan.Runs.Where(p => p.Refused is null && plan.Outcome(p.Run).State != RunState.Complete).ToList();
+        var skipped = plan.Runs.Count(p => p.Refused is null) - pending.Count;
         if (skipped > 0)
         {
             log.WriteLine($"sweep: {skipped} of {plan.Runs.Count} runs already complete, skipped");

@@ -13,19 +13,28 @@ namespace Taxonomy.Host.Sweeps;
 /// </summary>
 public static class SweepCheck
 {
-    public static SweepPlan Plan(Grid grid, string directory, Func<ManifestDocument, ServiceProvider>? services = null)
+    /// <param name="keepGoing">Record a run the check refuses, with its reason, instead of stopping (Table 1: a broken row
+    /// is listed and the other rows still run).</param>
+    public static SweepPlan Plan(Grid grid, string directory, Func<ManifestDocument, ServiceProvider>? services = null, bool keepGoing = false)
     {
         services ??= document => TaxonomyServices.Create(
             new[] { new PluginFolder(PluginHost.DefaultFolder, "plugins next to the program", Optional: true) }.Concat(document.PluginFolders()));
         var planned = SweepRun.Expand(grid).Select(run =>
         {
+            ManifestDocument? document = null;
             try
             {
-                var document = ManifestDocument.Load(run.Manifest);
+                document = ManifestDocument.Load(run.Manifest);
                 using var provider = services(document);
                 var method = provider.GetRequiredService<ManifestLoader>().Load(document, run.Assignments);
                 DataCatalog.Check(method.Settings.Data, method.Directory, method.File);
                 return new PlannedRun(run, method.Name, grid.IsTable1 ? TaxonomyRow.From(method).Cells : null);
+            }
+            catch (Exception e) when ((StageException.Explains(e) || e is IOException) && keepGoing)
+            {
+                var row = document is null ? null : TaxonomyRow.FromDocument(document);
+                return new PlannedRun(run, row?.Method ?? Path.GetFileNameWithoutExtension(run.Manifest),
+                    grid.IsTable1 ? row?.Cells ?? TaxonomyRow.Columns.Select(_ => "?").ToList() : null, e.Message);
             }
             catch (Exception e) when (StageException.Explains(e) || e is IOException)
             {

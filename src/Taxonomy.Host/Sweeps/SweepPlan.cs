@@ -6,8 +6,11 @@ using Taxonomy.Host.Table1;
 
 namespace Taxonomy.Host.Sweeps;
 
-/// <summary>A run as the sweep folder records it: the run, its method's name, and its Table 1 block cells when it is a row.</summary>
-public sealed record PlannedRun(SweepRun Run, string Method, IReadOnlyList<string>? Row);
+/// <summary>
+/// A run as the sweep folder records it: the run, its method's name, its Table 1 block cells when it is a row, and why
+/// the check refused it when it will not run (only Table 1 keeps going past a row it refuses).
+/// </summary>
+public sealed record PlannedRun(SweepRun Run, string Method, IReadOnlyList<string>? Row, string? Refused = null);
 
 /// <summary>
 /// The sweep folder: sweep.json (the expanded, validated runs, which `collect` reads), and per run its output folder
@@ -38,6 +41,10 @@ public sealed class SweepPlan
             ["runs"] = new JsonArray(Runs.Select(p => JsonSerializer.SerializeToNode(p, s_json)).ToArray()),
         };
         RunWriter.WriteAtomically(Path.Combine(Directory, File), json.ToJsonString(s_json));
+        foreach (var refused in Runs.Where(p => p.Refused is not null))
+        {
+            RecordFailure(refused.Run, "error: " + refused.Refused);
+        }
     }
 
     public static SweepPlan Read(string directory)

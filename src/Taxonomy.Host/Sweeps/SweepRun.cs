@@ -15,7 +15,8 @@ public sealed record SweepRun
     public required string Id { get; init; }
     public required string Manifest { get; init; }
     public string? Data { get; init; }
-    public required int Seed { get; init; }
+    /// <summary>The seed the run is given; null: the manifest's own (Table 1's rows).</summary>
+    public int? Seed { get; init; }
     /// <summary>The crossed `--set` values of this run, field → JSON text.</summary>
     public required IReadOnlyList<KeyValuePair<string, string>> Values { get; init; }
     /// <summary>Every assignment the run gets: the grid's fixed ones, data, seed and the crossed values.</summary>
@@ -29,16 +30,16 @@ public sealed record SweepRun
         var data = grid.Data.Count > 0 ? grid.Data.Select(d => (string?)d).ToList() : [null];
         foreach (var manifest in grid.Manifests)
         {
-            var content = ManifestDocument.Load(manifest).Root.ToJsonString();
+            var content = Content(manifest);
             foreach (var source in data)
             {
                 foreach (var values in Cross(grid.Axes))
                 {
-                    foreach (var seed in grid.Seeds)
+                    foreach (var seed in grid.Seeds.Count > 0 ? grid.Seeds.Select(s => (int?)s) : [null])
                     {
                         var assignments = grid.Fixed
                             .Concat(source is null ? [] : [$"data.source={JsonValue.Create(source).ToJsonString()}"])
-                            .Append($"seed={seed}")
+                            .Concat(seed is null ? [] : [$"seed={seed}"])
                             .Concat(values.Select(v => $"{v.Key}={v.Value}"))
                             .ToList();
                         runs.Add(new SweepRun
@@ -55,6 +56,19 @@ public sealed record SweepRun
             : throw new ManifestException($"{grid.File}: run {repeated.Key} appears {repeated.Count()} times; an axis repeats a value.");
     }
 
+    /// <summary>The manifest as parsed JSON (comments and layout do not change an id), or its text when it does not parse (its check reports why).</summary>
+    private static string Content(string manifest)
+    {
+        try
+        {
+            return ManifestDocument.Load(manifest).Root.ToJsonString();
+        }
+        catch (ManifestException)
+        {
+            return File.ReadAllText(manifest);
+        }
+    }
+
     private static IEnumerable<IReadOnlyList<KeyValuePair<string, string>>> Cross(IReadOnlyList<(string Field, IReadOnlyList<string> Values)> axes)
     {
         IEnumerable<IReadOnlyList<KeyValuePair<string, string>>> combinations = [[]];
@@ -65,7 +79,7 @@ public sealed record SweepRun
         return combinations;
     }
 
-    private static string Readable(string manifest, string? data, int seed, IReadOnlyList<KeyValuePair<string, string>> values)
+    private static string Readable(string manifest, string? data, int? seed, IReadOnlyList<KeyValuePair<string, string>> values)
     {
         var parts = new List<string> { Path.GetFileNameWithoutExtension(manifest) };
         if (data is not null)
@@ -73,7 +87,10 @@ public sealed record SweepRun
             parts.Add(Path.GetFileNameWithoutExtension(data.TrimEnd('/', '\\')));
         }
         parts.AddRange(values.Select(v => v.Key.Split('.')[^1] + v.Value));
-        parts.Add($"s{seed}");
+        if (seed is not null)
+        {
+            parts.Add($"s{seed}");
+        }
         var slug = Slug(string.Join("-", parts));
         return slug.Length <= 48 ? slug : slug[..48].TrimEnd('-');
     }

@@ -7,11 +7,11 @@ public static class TaxonomyCommand
     public static IReadOnlyList<string> Program { get; } =
         [DotnetHost(), Path.Combine(AppContext.BaseDirectory, "taxonomy.dll")];
 
-    /// <summary>`run MANIFEST --out FOLDER --set …` for a run, with its thread count last so it wins.</summary>
+    /// <summary>`run MANIFEST --out FOLDER --set threads=T --set …`: the run's own assignments after the thread count, so a grid that sets threads wins.</summary>
     public static IReadOnlyList<string> RunArguments(SweepRun run, string folder, int threads)
     {
         var arguments = new List<string> { "run", run.Manifest, "--out", folder };
-        foreach (var assignment in run.Assignments.Append($"threads={threads}"))
+        foreach (var assignment in run.Assignments.Prepend($"threads={threads}"))
         {
             arguments.AddRange(["--set", assignment]);
         }

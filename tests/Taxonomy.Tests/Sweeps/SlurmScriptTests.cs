@@ -24,7 +24,7 @@ public sealed class SlurmScriptTests
         Assert.That(script, Does.Contain($"#SBATCH --output={files.Sweep}/slurm/%A_%a.out\n#SBATCH --error={files.Sweep}/slurm/%A_%a.err\n"));
         var run = plan.Runs[3].Run;
         Assert.That(script, Does.Contain($"  3) id={run.Id}; command=(taxonomy run {files.Manifest} --out {files.Sweep}/{run.Id} " +
-                                         "--set threads=1 --set seed=2 --set optimizer.learningRate=0.1 --set threads=4) ;;"));
+                                         "--set threads=4 --set threads=1 --set seed=2 --set optimizer.learningRate=0.1) ;;"));
         Assert.That(script, Does.Contain("> \"$dir/$id.error\""), "a failed task leaves its error line where collect reads it");
     }
 
