@@ -120,6 +120,20 @@ rows=$(grep -c '^| AE+k-means | digits | 0.0' <<<"$table")
 [ "$rows" = 2 ] && grep -q '| 2 |' <<<"$table" && [ -f "$sweep/results.csv" ] \
   && pass "collect: 2 rows (learning rates) of 2 seeds each, results.md and results.csv" || fail "collect's table is not 2 rows of 2 seeds"
 
+# An incomplete run (its folder gone) is the only one --resume submits again.
+lost=$(ls -d "$sweep"/*-s1-*/ | head -n 1)
+rm -rf "$lost"
+again=$("${taxonomy[@]}" sweep examples/grid-quick.json --backend slurm --out "$sweep" --resume 2>&1)
+echo "$again"
+job2=$(sed -n 's/^sweep: submitted job \([0-9]*\), array [0-9]* (1 of 4 runs).*/\1/p' <<<"$again")
+if [ -n "$job2" ]; then
+  waited=0
+  while [ -n "$(squeue -h -j "$job2" 2>/dev/null)" ] && [ "$waited" -lt "${SLURM_WAIT:-600}" ]; do sleep 2; waited=$((waited + 2)); done
+  [ -f "$lost/result.json" ] && pass "sweep --resume resubmitted only the incomplete run (job $job2) and it completed" \
+    || fail "the resubmitted run did not complete"
+else
+  fail "sweep --resume did not resubmit exactly the one incomplete run: $again"
+fi
 resumed=$("${taxonomy[@]}" sweep examples/grid-quick.json --backend slurm --out "$sweep" --resume 2>&1)
 grep -q 'all 4 runs are complete; nothing to submit' <<<"$resumed" && pass "sweep --resume submits nothing when all runs are complete" || fail "sweep --resume: $resumed"
 
