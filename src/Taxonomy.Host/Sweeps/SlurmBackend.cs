@@ -54,7 +54,8 @@ public sealed class SlurmBackend(SweepPlan plan, SlurmResources resources, TextW
         var ids = string.Join(",", jobs);
         // sacct needs the accounting store, which a small cluster may not run; squeue then still knows live tasks.
         var history = TryTool("sacct", "-n", "-P", "-X", "-j", ids, "-o", "JobID,State") ?? "";
-        var live = TryTool("squeue", "-h", "-r", "-j", ids, "-o", "%i|%T") ?? "";
+        // One job at a time: squeue refuses the whole list once any job in it has left its memory.
+        var live = string.Join("\n", jobs.Select(job => TryTool("squeue", "-h", "-r", "-j", job, "-o", "%i|%T") ?? ""));
         foreach (var line in (history + "\n" + live).Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             var fields = line.Split('|');
