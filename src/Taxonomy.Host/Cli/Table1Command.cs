@@ -41,7 +41,8 @@ internal static class Table1Command
             {
                 throw new Manifest.ManifestException($"--jobs must be at least 1, got {n}.");
             }
-            var entries = Table1Runner.Run(files, assignments, limit, directory, n, Console.Out, document => overrides.Services(parse, document));
+            var entries = Table1Runner.Run(files, assignments, limit, directory, n, Console.Out,
+                document => overrides.Services(parse, document), overrides.PluginFolders(parse));
             Table1Writer.Write(directory, entries, Caption(assignments, limit));
             Console.WriteLine($"table1: {entries.Count(e => e.Failure is null)} of {entries.Count} rows ran; " +
                               $"{Path.Combine(directory, "table1.md")}, {Path.Combine(directory, "table1.csv")}");

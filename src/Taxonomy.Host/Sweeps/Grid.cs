@@ -11,7 +11,7 @@ namespace Taxonomy.Host.Sweeps;
 /// </summary>
 public sealed record Grid
 {
-    private static readonly string[] s_fields = ["$schema", "name", "manifests", "table1", "data", "seeds", "set", "fixed", "epochs", "slurm"];
+    private static readonly string[] s_fields = ["$schema", "name", "manifests", "table1", "data", "seeds", "set", "fixed", "epochs", "plugins", "slurm"];
 
     public required string File { get; init; }
     public required string Name { get; init; }
@@ -29,6 +29,8 @@ public sealed record Grid
     public IReadOnlyList<string> Fixed { get; init; } = [];
     /// <summary>Caps every phase at this many epochs (`taxonomy run --epochs`).</summary>
     public int? Epochs { get; init; }
+    /// <summary>Plugin folders every run loads (`taxonomy run --plugins`), full paths.</summary>
+    public IReadOnlyList<string> Plugins { get; init; } = [];
     public SlurmResources Slurm { get; init; } = new();
 
     public static Grid Load(string path)
@@ -91,6 +93,7 @@ public sealed record Grid
             Axes = axes,
             Fixed = root.ContainsKey("fixed") ? read.Strings("fixed") : [],
             Epochs = epochs,
+            Plugins = root.ContainsKey("plugins") ? read.Strings("plugins").Select(p => System.IO.Path.GetFullPath(p, folder)).ToList() : [],
             Slurm = SlurmResources.Parse(root["slurm"], read),
         };
     }

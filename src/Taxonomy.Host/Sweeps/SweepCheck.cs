@@ -17,8 +17,11 @@ public static class SweepCheck
     /// is listed and the other rows still run).</param>
     public static SweepPlan Plan(Grid grid, string directory, Func<ManifestDocument, ServiceProvider>? services = null, bool keepGoing = false)
     {
+        // The folders in the order `taxonomy run` loads them: next to the program, --plugins, the manifest's.
         services ??= document => TaxonomyServices.Create(
-            new[] { new PluginFolder(PluginHost.DefaultFolder, "plugins next to the program", Optional: true) }.Concat(document.PluginFolders()));
+            new[] { new PluginFolder(PluginHost.DefaultFolder, "plugins next to the program", Optional: true) }
+                .Concat(grid.Plugins.Select(folder => new PluginFolder(folder, "the grid's plugins")))
+                .Concat(document.PluginFolders()));
         var planned = SweepRun.Expand(grid).Select(run =>
         {
             ManifestDocument? document = null;

@@ -22,6 +22,8 @@ public sealed record SweepRun
     /// <summary>Every assignment the run gets: the grid's fixed ones, data, seed and the crossed values.</summary>
     public required IReadOnlyList<string> Assignments { get; init; }
     public int? Epochs { get; init; }
+    /// <summary>Plugin folders the run loads; where they are is no part of the spec, so not of the id.</summary>
+    public IReadOnlyList<string> Plugins { get; init; } = [];
 
     /// <summary>The runs of a grid, crossed in its order: manifests, data, axes (first slowest), seeds fastest.</summary>
     public static IReadOnlyList<SweepRun> Expand(Grid grid)
@@ -45,7 +47,7 @@ public sealed record SweepRun
                         runs.Add(new SweepRun
                         {
                             Id = Readable(manifest, source, seed, values) + "-" + Hash(content, assignments, grid.Epochs),
-                            Manifest = manifest, Data = source, Seed = seed, Values = values, Assignments = assignments, Epochs = grid.Epochs,
+                            Manifest = manifest, Data = source, Seed = seed, Values = values, Assignments = assignments, Epochs = grid.Epochs, Plugins = grid.Plugins,
                         });
                     }
                 }

@@ -15,6 +15,10 @@ public static class TaxonomyCommand
         {
             arguments.AddRange(["--set", assignment]);
         }
+        foreach (var plugins in run.Plugins)
+        {
+            arguments.AddRange(["--plugins", plugins]);
+        }
         if (run.Epochs is { } epochs)
         {
             arguments.AddRange(["--epochs", epochs.ToString(System.Globalization.CultureInfo.InvariantCulture)]);

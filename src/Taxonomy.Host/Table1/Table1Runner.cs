@@ -46,12 +46,12 @@ public static class Table1Runner
 
     /// <summary>Runs the rows (those complete in <paramref name="directory"/> from an earlier table are kept) and returns them in order.</summary>
     public static IReadOnlyList<Table1Entry> Run(IReadOnlyList<string> manifests, IReadOnlyList<string> overrides, int? epochLimit,
-        string directory, int jobs, TextWriter log, Func<ManifestDocument, ServiceProvider>? services = null)
+        string directory, int jobs, TextWriter log, Func<ManifestDocument, ServiceProvider>? services = null, IReadOnlyList<string>? plugins = null)
     {
         var grid = new Grid
         {
             File = Path.GetDirectoryName(Path.GetFullPath(manifests[0]))!, Name = "table1", Manifests = manifests, IsTable1 = true,
-            Fixed = overrides, Epochs = epochLimit,
+            Fixed = overrides, Epochs = epochLimit, Plugins = (plugins ?? []).Select(p => Path.GetFullPath(p)).ToList(),
         };
         var plan = SweepCheck.Plan(grid, Path.GetFullPath(directory), services, keepGoing: true);
         plan.Save();

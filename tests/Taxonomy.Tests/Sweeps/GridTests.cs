@@ -53,6 +53,20 @@ public sealed class GridTests
         Assert.That(withEpochs[..^8], Is.EqualTo(before[..^8]), "the readable part names the same run");
     }
 
+    [Test]
+    public void The_grids_plugin_folders_reach_every_run_and_leave_the_ids_alone()
+    {
+        using var files = new SweepFiles();
+        var plain = SweepRun.Expand(Grid.Load(files.Grid()));
+
+        var runs = SweepRun.Expand(Grid.Load(files.Grid(new JsonObject { ["plugins"] = new JsonArray("blocks") })));
+
+        Assert.That(runs.Select(r => r.Id), Is.EqualTo(plain.Select(r => r.Id)));
+        Assert.That(TaxonomyCommand.RunArguments(runs[0], "out", threads: 1),
+            Is.EqualTo(new[] { "run", files.Manifest, "--out", "out", "--set", "threads=1", "--set", "threads=1", "--set", "seed=1",
+                               "--set", "optimizer.learningRate=0.01", "--plugins", files.File("blocks") }));
+    }
+
     [TestCase("{\"manifest\": [\"ae.json\"], \"seeds\": [1]}", "manifest: unknown field; the fields are name, manifests, table1,")]
     [TestCase("{\"manifests\": [\"ae.json\"], \"seeds\": []}", "seeds: empty; an axis needs at least one value")]
     [TestCase("{\"manifests\": [\"ae.json\"], \"seeds\": [1], \"set\": {\"optimizer.learningRate\": []}}", "set.optimizer.learningRate: empty")]
