@@ -57,6 +57,9 @@ internal sealed class ManifestOverrides
         }
     }
 
+    /// <summary>The --plugins folders as given.</summary>
+    public IReadOnlyList<string> PluginFolders(ParseResult parse) => _plugins.Folders(parse);
+
     /// <summary>The block catalogue for <paramref name="document"/>: built-in blocks and every plugin it may use.</summary>
     public ServiceProvider Services(ParseResult parse, ManifestDocument document) => _plugins.Services(parse, document);
 

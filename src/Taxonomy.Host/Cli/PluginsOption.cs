@@ -20,6 +20,9 @@ internal sealed class PluginsOption
 
     public void AddTo(Command command) => command.Options.Add(_folders);
 
+    /// <summary>The --plugins folders as given, for commands that pass them on to `taxonomy run`.</summary>
+    public IReadOnlyList<string> Folders(ParseResult parse) => parse.GetValue(_folders) ?? [];
+
     /// <summary>The built-in blocks plus those of every plugin found next to the program, on the command line and in the manifest.</summary>
     public ServiceProvider Services(ParseResult parse, ManifestDocument? manifest = null) =>
         TaxonomyServices.Create(

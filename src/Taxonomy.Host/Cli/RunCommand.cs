@@ -16,10 +16,15 @@ internal static class RunCommand
             Description = "Folder for result.json, assignments.csv and branch.pt (default runs/<method>-seed<N>); replaced " +
                           "only once the new run is complete, and only if it holds nothing but a run's outputs.",
         };
-        var command = new Command("run", "Train a method from its manifest and report ACC/NMI/ARI.") { manifest, output };
+        var epochs = new Option<int?>("--epochs") { Description = "Cap every phase at N epochs, trained without the pre-training cache (quick runs; sweeps pass a grid's \"epochs\")." };
+        var command = new Command("run", "Train a method from its manifest and report ACC/NMI/ARI.") { manifest, output, epochs };
         options.AddTo(command);
         command.SetAction(parse =>
         {
+            if (parse.GetValue(epochs) is < 1)
+            {
+                throw new Manifest.ManifestException($"--epochs must be at least 1, got {parse.GetValue(epochs)}.");
+            }
             using var loaded = options.Load(parse, parse.GetValue(manifest)!);
             var (services, method) = (loaded.Services, loaded.Method);
             var given = parse.GetResult(output) is { Implicit: false }
@@ -27,7 +32,7 @@ internal static class RunCommand
                 : Path.Combine("runs", $"{Slug(method.Name)}-seed{method.Settings.Seed}");
             // Checked, locked and staged before any data is read: a bad --out fails in a second, not after the training.
             using var folder = RunFolder.Open(given, Console.Out);
-            var result = new MethodRunner(services, Console.Out).Run(method, Path.Combine(folder.Staging, RunWriter.BranchFile));
+            var result = new MethodRunner(services, Console.Out).Run(method, Path.Combine(folder.Staging, RunWriter.BranchFile), parse.GetValue(epochs));
             StageException.During($"writing the results to '{folder.Staging}'", () => RunWriter.Write(folder.Staging, result));
             folder.Commit();
             foreach (var phase in result.Phases)

@@ -4,8 +4,8 @@ using Taxonomy.Host.Table1;
 namespace Taxonomy.Host.Cli;
 
 /// <summary>
-/// `taxonomy table1 [--rows DIR] [--filter TEXT] [--epochs N] [--data ...] [--set k=v]... [--out DIR]`: runs every row
-/// manifest and writes table1.md and table1.csv, the block columns derived from the manifests.
+/// `taxonomy table1 [--rows DIR] [--filter TEXT] [--epochs N] [--jobs N] [--data ...] [--set k=v]... [--out DIR]`: runs every
+/// row manifest as a sweep on the local backend and writes table1.md and table1.csv, the block columns derived from the manifests.
 /// </summary>
 internal static class Table1Command
 {
@@ -17,9 +17,14 @@ internal static class Table1Command
         };
         var filter = new Option<string?>("--filter") { Description = "Only the rows whose file or method name contains this text." };
         var epochs = new Option<int?>("--epochs") { Description = "Cap every phase at N epochs (a quick table, trained without the pre-training cache; the caption says so)." };
-        var output = new Option<string>("--out") { Description = "Folder for table1.md and table1.csv (default runs/table1).", DefaultValueFactory = _ => Path.Combine("runs", "table1") };
+        var output = new Option<string>("--out")
+        {
+            Description = "Folder for table1.md, table1.csv and each row's run folder; a row complete there is kept (default runs/table1).",
+            DefaultValueFactory = _ => Path.Combine("runs", "table1"),
+        };
+        var jobs = new Option<int>("--jobs") { Description = "Rows run at once, each in its own process with cores / jobs threads (default 1).", DefaultValueFactory = _ => 1 };
         var overrides = new ManifestOverrides();
-        var command = new Command("table1", "Run Table 1's rows and write table1.md and table1.csv.") { rows, filter, epochs, output };
+        var command = new Command("table1", "Run Table 1's rows and write table1.md and table1.csv.") { rows, filter, epochs, output, jobs };
         overrides.AddTo(command);
         command.SetAction(parse =>
         {
@@ -31,8 +36,13 @@ internal static class Table1Command
             _ = Output.OutPath.Resolve(parse.GetValue(output));   // a bad --out fails now, not after every row has run
             var files = Table1Runner.Manifests(parse.GetValue(rows)!, parse.GetValue(filter));
             var assignments = overrides.From(parse).ToList();
-            var entries = new Table1Runner(document => overrides.Services(parse, document), Console.Out).Run(files, assignments, limit);
             var directory = parse.GetValue(output)!;
+            if (parse.GetValue(jobs) is var n && n < 1)
+            {
+                throw new Manifest.ManifestException($"--jobs must be at least 1, got {n}.");
+            }
+            var entries = Table1Runner.Run(files, assignments, limit, directory, n, Console.Out,
+                document => overrides.Services(parse, document), overrides.PluginFolders(parse));
             Table1Writer.Write(directory, entries, Caption(assignments, limit));
             Console.WriteLine($"table1: {entries.Count(e => e.Failure is null)} of {entries.Count} rows ran; " +
                               $"{Path.Combine(directory, "table1.md")}, {Path.Combine(directory, "table1.csv")}");

@@ -4,7 +4,7 @@ using System.CommandLine.Invocation;
 namespace Taxonomy.Host.Cli;
 
 /// <summary>
-/// The `taxonomy` command line: run, validate, list, bench, table1. Every failure, a wrong command line included,
+/// The `taxonomy` command line: run, validate, list, bench, table1, sweep, collect. Every failure, a wrong command line included,
 /// prints one line "error: …" on stderr and exits 2; `--verbose` adds the stack trace.
 /// </summary>
 public static class TaxonomyCli
@@ -23,6 +23,8 @@ public static class TaxonomyCli
             BenchCommand.Create(),
             KMeansBenchCommand.Create(),
             Table1Command.Create(),
+            SweepCommand.Create(),
+            CollectCommand.Create(),
             ConvolutionProbeCommand.Create(),
         };
         root.Options.Add(verbose);

@@ -1,17 +1,19 @@
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Taxonomy.Host.Manifest;
-using Taxonomy.Host.Running;
+using Taxonomy.Host.Sweeps;
 
 namespace Taxonomy.Host.Table1;
 
-/// <summary>One row of the generated table: the method's blocks and either its result or why it failed.</summary>
-public sealed record Table1Entry(TaxonomyRow Row, RunResult? Result, string? Failure);
+/// <summary>One row of the generated table: the method's blocks and either its result.json or why it failed.</summary>
+public sealed record Table1Entry(TaxonomyRow Row, JsonObject? Result, string? Failure);
 
 /// <summary>
-/// Runs every manifest of a folder (Table 1's rows) with the same overrides, each in turn; a row that fails is recorded
-/// with its reason and the others still run.
+/// Runs every manifest of a folder (Table 1's rows) with the same overrides as a sweep on the local backend, each row in
+/// its own process and output folder (so an interrupted table resumes); a row that fails is recorded with its reason
+/// and the others still run.
 /// </summary>
-public sealed class Table1Runner(Func<ManifestDocument, ServiceProvider> services, TextWriter log)
+public static class Table1Runner
 {
     /// <summary>The row manifests of a folder, by file name, keeping those whose file or method name contains the filter.</summary>
     public static IReadOnlyList<string> Manifests(string folder, string? filter)
@@ -42,46 +44,25 @@ public sealed class Table1Runner(Func<ManifestDocument, ServiceProvider> service
         }
     }
 
-    public IReadOnlyList<Table1Entry> Run(IEnumerable<string> manifests, IReadOnlyList<string> overrides, int? epochLimit)
+    /// <summary>Runs the rows (those complete in <paramref name="directory"/> from an earlier table are kept) and returns them in order.</summary>
+    public static IReadOnlyList<Table1Entry> Run(IReadOnlyList<string> manifests, IReadOnlyList<string> overrides, int? epochLimit,
+        string directory, int jobs, TextWriter log, Func<ManifestDocument, ServiceProvider>? services = null, IReadOnlyList<string>? plugins = null)
     {
-        var entries = new List<Table1Entry>();
-        foreach (var file in manifests)
+        var grid = new Grid
         {
-            log.WriteLine($"== table1: {file}");
-            entries.Add(RunOne(file, overrides, epochLimit));
-            var last = entries[^1];
-            log.WriteLine(last.Result is { } result ? $"== {result.Summary()}" : $"== {last.Row.Method}: FAILED: {last.Failure}");
-        }
-        return entries;
+            File = Path.GetDirectoryName(Path.GetFullPath(manifests[0]))!, Name = "table1", Manifests = manifests, IsTable1 = true,
+            Fixed = overrides, Epochs = epochLimit, Plugins = (plugins ?? []).Select(p => Path.GetFullPath(p)).ToList(),
+        };
+        var plan = SweepCheck.Plan(grid, Path.GetFullPath(directory), services, keepGoing: true);
+        plan.Save();
+        log.WriteLine(new LocalBackend(plan, jobs, log).Run());
+        return plan.Runs.Select(planned =>
+        {
+            var outcome = plan.Outcome(planned.Run);
+            return new Table1Entry(new TaxonomyRow(planned.Method, planned.Run.Manifest, planned.Row!), outcome.Result,
+                outcome.State == RunState.Complete ? null : StripPrefix(outcome.Reason ?? "not run"));
+        }).ToList();
     }
 
-    private Table1Entry RunOne(string file, IReadOnlyList<string> overrides, int? epochLimit)
-    {
-        ManifestDocument document;
-        try
-        {
-            document = ManifestDocument.Load(file);
-        }
-        catch (ManifestException e)
-        {
-            return new Table1Entry(new TaxonomyRow(Path.GetFileNameWithoutExtension(file), file, TaxonomyRow.Columns.Select(_ => "?").ToList()), null, e.Message);
-        }
-        var row = TaxonomyRow.FromDocument(document);
-        try
-        {
-            foreach (var assignment in overrides)
-            {
-                document.Set(assignment);
-            }
-            using var provider = services(document);
-            var method = provider.GetRequiredService<ManifestLoader>().Load(document);
-            row = TaxonomyRow.From(method);
-            var result = new MethodRunner(provider, log).Run(method, saveBranchTo: null, epochLimit);
-            return new Table1Entry(row, result, null);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            return new Table1Entry(row, null, e.Message);
-        }
-    }
+    private static string StripPrefix(string reason) => reason.StartsWith("error: ", StringComparison.Ordinal) ? reason["error: ".Length..] : reason;
 }

@@ -62,9 +62,9 @@ public static class Table1Writer
     private static IEnumerable<string> Numbers(Table1Entry entry)
     {
         var result = entry.Result;
-        var metrics = result?.Metrics;
-        string F(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "";
-        return [F(metrics?.Accuracy, "F4"), F(metrics?.Nmi, "F4"), F(metrics?.Ari, "F4"), F(result?.TotalSeconds, "F1")];
+        string F(string? metric, string field, string format) =>
+            (metric is null ? result?[field] : result?["metrics"]?[metric])?.GetValue<double>().ToString(format, CultureInfo.InvariantCulture) ?? "";
+        return [F("acc", "", "F4"), F("nmi", "", "F4"), F("ari", "", "F4"), F(null, "totalSeconds", "F1")];
     }
 
     private static string Escape(string cell) => cell.Replace("|", "\\|").ReplaceLineEndings(" ");

@@ -644,7 +644,10 @@ public sealed class EpochLimitedRunsTests : IntegrityFixture
     {
         var rows = Directory.CreateDirectory(Path.Combine(Folder, "rows")).FullName;
         File.WriteAllText(Path.Combine(rows, "ae.json"), Manifest(cache: true).ToJsonString());
-        return CliRunner.Run("table1", "--rows", rows, "--out", Path.Combine(Folder, "table"), "--epochs", epochs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var table = Path.Combine(Folder, "table");
+        var (code, output, error) = CliRunner.Run("table1", "--rows", rows, "--out", table, "--epochs", epochs.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        // Each row runs in its own process, whose output is the row's log in the table's folder.
+        return (code, output + string.Concat(Directory.EnumerateFiles(table, "*.log").Select(File.ReadAllText)), error);
     }
 
     [Test]

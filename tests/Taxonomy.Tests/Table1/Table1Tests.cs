@@ -63,20 +63,20 @@ public sealed class Table1Tests
         broken["name"] = "broken";
         broken["clusteringLoss"] = new JsonObject { ["type"] = "no-such-loss" };
         File.WriteAllText(temp.File("02-broken.json"), broken.ToJsonString());
-        var nan = Manifests.AeKMeans();
-        nan["name"] = "diverges";
-        nan["clusteringLoss"] = new JsonObject { ["type"] = "nan" };
-        nan["schedule"] = new JsonObject { ["type"] = "pretrain-then-joint", ["pretrainEpochs"] = 1, ["clusteringEpochs"] = 2 };
-        File.WriteAllText(temp.File("03-nan.json"), nan.ToJsonString());
+        File.WriteAllText(temp.File("rows.csv"), "a,b,label\nnot,numbers,0\n");
+        var unreadable = Manifests.AeKMeans();
+        unreadable["name"] = "unreadable data";
+        unreadable["data"] = new JsonObject { ["source"] = temp.File("rows.csv") };
+        File.WriteAllText(temp.File("03-unreadable.json"), unreadable.ToJsonString());
 
-        var runner = new Table1Runner(_ => Manifests.Services().Provider, TextWriter.Null);
-        var entries = runner.Run(Table1Runner.Manifests(temp.Path, filter: null), ["threads=1"], epochLimit: null);
+        var entries = Table1Runner.Run(Table1Runner.Manifests(temp.Path, filter: null), ["threads=1"], epochLimit: 2,
+            temp.File("out"), jobs: 1, TextWriter.Null);
 
-        Assert.That(entries.Select(e => e.Row.Method), Is.EqualTo(new[] { "test AE+k-means", "broken", "diverges" }));
-        Assert.That(entries[0].Result!.Metrics!.Accuracy, Is.GreaterThan(0.9));
+        Assert.That(entries.Select(e => e.Row.Method), Is.EqualTo(new[] { "test AE+k-means", "broken", "unreadable data" }));
+        Assert.That(entries[0].Result!["metrics"]!["acc"]!.GetValue<double>(), Is.GreaterThan(0.9));
         Assert.That(entries[1].Failure, Does.Contain("clusteringLoss.type: unknown clusteringLoss 'no-such-loss'"));
         Assert.That(entries[1].Row.Cells[3], Is.EqualTo("no-such-loss"), "a row that cannot be bound still shows its blocks");
-        Assert.That(entries[2].Failure, Does.Contain("NaN").IgnoreCase);
+        Assert.That(entries[2].Failure, Does.Contain("rows.csv"), "a row that fails while running reports its error line");
 
         var markdown = Table1Writer.Markdown(entries, "caption");
         Assert.That(markdown, Does.Contain("| test AE+k-means | mlp-autoencoder (dims 32-4) |"));
@@ -84,6 +84,21 @@ public sealed class Table1Tests
         var csv = Table1Writer.Csv(entries).Split('\n');
         Assert.That(csv[0], Does.StartWith("method,manifest,Architecture,"));
         Assert.That(csv[2], Does.Contain(",\"failed: "));
+    }
+
+    [Test]
+    public void A_second_table_keeps_the_rows_complete_from_the_first()
+    {
+        using var temp = new TempFolder();
+        File.WriteAllText(temp.File("01-good.json"), Manifests.AeKMeans().ToJsonString());
+        var rows = Table1Runner.Manifests(temp.Path, filter: null);
+        var first = Table1Runner.Run(rows, ["threads=1"], epochLimit: 1, temp.File("out"), jobs: 1, TextWriter.Null);
+        var log = new StringWriter();
+
+        var second = Table1Runner.Run(rows, ["threads=1"], epochLimit: 1, temp.File("out"), jobs: 1, log);
+
+        Assert.That(log.ToString(), Does.Contain("1 of 1 runs already complete, skipped"));
+        Assert.That(second[0].Result!.ToJsonString(), Is.EqualTo(first[0].Result!.ToJsonString()));
     }
 
     [Test]
