@@ -60,12 +60,7 @@ public class MlpAutoencoderBranch(MlpAutoencoderBranch.Options options) : IBranc
 
     public void Build(long[] sampleShape, int clusters)
     {
-        if (sampleShape.Length != 1)
-        {
-            throw new ArgumentException(
-                $"branch '{(Variational ? "mlp-vae" : "mlp-autoencoder")}' needs flat samples but the data has shape [{string.Join(", ", sampleShape)}]; " +
-                "add the 'flatten' preprocessor");
-        }
+        SampleShapes.RequireFlat(this, sampleShape);
         _network = new AutoencoderNetwork((int)sampleShape[0], options, Variational);
     }
 

@@ -61,12 +61,7 @@ public sealed class MlpClassifierBranch(MlpClassifierBranch.Options options) : I
 
     public void Build(long[] sampleShape, int clusters)
     {
-        if (sampleShape.Length != 1)
-        {
-            throw new ArgumentException(
-                $"branch 'mlp-classifier' needs flat samples but the data has shape [{string.Join(", ", sampleShape)}]; " +
-                "add the 'flatten' preprocessor");
-        }
+        SampleShapes.RequireFlat(this, sampleShape);
         _network = new ClassifierNetwork((int)sampleShape[0], clusters, options);
     }
 
