@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Taxonomy.Abstractions.Registration;
-using Taxonomy.Blocks.Branches;
 using Taxonomy.Host.Benchmark;
 using Taxonomy.Host.Manifest;
 using Taxonomy.Host.Platform;

@@ -89,7 +89,7 @@ public sealed class ConvAutoencoderBranchTests
     [TestCase(Downsampling.Pool)]
     public void The_reconstruction_gradient_reaches_every_parameter_and_matches_float64(Downsampling downsampling)
     {
-        // float64 takes none of libtorch's oneDNN paths, whose fast float32 kernels are wrong on our machines (see ConvolutionBackend).
+        // float64 takes none of libtorch's oneDNN paths, whose fast float32 kernels are wrong on some CPUs (see OneDnnConvolutions).
         using var branch = Built([1, 8, 8], downsampling, batchNorm: true, width: 4);
         using var scope = NewDisposeScope();
         var inputs = rand(16, 1, 8, 8);

@@ -59,6 +59,15 @@ public sealed class WeakVersionPatchTests
         BinaryPrimitives.WriteUInt32LittleEndian(d.AsSpan(at + 44), info);
     }
 
+    /// <summary><see cref="SmallElf"/> written to libLibTorchSharp.so in <paramref name="temp"/>.</summary>
+    private static (string File, byte[] Original, int FlagsOffset) Written(TempFolder temp)
+    {
+        var (bytes, flags) = SmallElf();
+        var file = temp.File("libLibTorchSharp.so");
+        File.WriteAllBytes(file, bytes);
+        return (file, bytes, flags);
+    }
+
     private static WeakVersionPatch Patch(string? packageCache = null, bool systemProvides = false) =>
         new(Version, packageCache, _ => systemProvides);
 
@@ -66,9 +75,7 @@ public sealed class WeakVersionPatchTests
     public void Only_the_named_versions_flags_gain_the_weak_bit()
     {
         using var temp = new TempFolder();
-        var (original, flags) = SmallElf();
-        var file = temp.File("libLibTorchSharp.so");
-        File.WriteAllBytes(file, original);
+        var (file, original, flags) = Written(temp);
 
         Assert.That(Patch().Apply(file), Is.EqualTo(PatchOutcome.Marked));
 
@@ -84,8 +91,7 @@ public sealed class WeakVersionPatchTests
     public void A_second_run_leaves_the_file_and_its_timestamp_as_they_are()
     {
         using var temp = new TempFolder();
-        var file = temp.File("libLibTorchSharp.so");
-        File.WriteAllBytes(file, SmallElf().Bytes);
+        var (file, _, _) = Written(temp);
         var written = new DateTime(2024, 1, 2, 3, 4, 5, DateTimeKind.Utc);
         File.SetLastWriteTimeUtc(file, written);
 
@@ -119,9 +125,7 @@ public sealed class WeakVersionPatchTests
     public void Files_in_the_package_cache_are_refused_and_left_alone()
     {
         using var temp = new TempFolder();
-        var (original, _) = SmallElf();
-        var file = temp.File("libLibTorchSharp.so");
-        File.WriteAllBytes(file, original);
+        var (file, original, _) = Written(temp);
 
         Assert.That(Patch(packageCache: temp.Path).Apply(file), Is.EqualTo(PatchOutcome.RefusedInPackageCache));
         Assert.That(File.ReadAllBytes(file), Is.EqualTo(original));
@@ -131,9 +135,7 @@ public sealed class WeakVersionPatchTests
     public void Where_the_system_provides_the_version_nothing_is_patched()
     {
         using var temp = new TempFolder();
-        var (original, _) = SmallElf();
-        var file = temp.File("libLibTorchSharp.so");
-        File.WriteAllBytes(file, original);
+        var (file, original, _) = Written(temp);
 
         Assert.That(Patch(systemProvides: true).Apply(file), Is.EqualTo(PatchOutcome.ProvidedBySystem));
         Assert.That(File.ReadAllBytes(file), Is.EqualTo(original));

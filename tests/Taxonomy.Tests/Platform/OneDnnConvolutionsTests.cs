@@ -68,8 +68,8 @@ public sealed class OneDnnConvolutionsTests
     [TestCase("SSE41")]
     public void The_probe_command_reports_its_kernels_in_a_fresh_process(string? cap)
     {
-        // The executable's own probe, as the CLI runs it before its first convolution. SSE4.1 kernels have been right
-        // on every machine we ran on; the uncapped ones differ between machines, so only the report's form is fixed.
+        // The executable's own probe, as the CLI runs it before its first convolution. The SSE4.1 kernels are the safe
+        // ones; the uncapped ones differ between CPUs, so only the report's form is fixed for them.
         var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "taxonomy"), ConvolutionProbe.Command)
         {
             UseShellExecute = false, RedirectStandardOutput = true,
