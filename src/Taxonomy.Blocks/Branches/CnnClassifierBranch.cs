@@ -15,13 +15,13 @@ namespace Taxonomy.Blocks.Branches;
 /// 2×2 max-pooling (halving height and width, rounding up). Then flatten, the dense hidden layers of <c>dense</c>
 /// (linear, batch norm, activation), and a linear head with one output per cluster, optionally batch-normalised as DAC's.
 /// Outputs: hidden1…hiddenN (the conv stages' feature maps, then the dense layers), embedding (the last hidden layer,
-/// flattened), logits and probabilities. Every convolution is a <see cref="VerifiedConv2d"/> (see
-/// <see cref="ConvolutionBackend"/>: libtorch's fast oneDNN kernels return wrong values on some of our CPUs).
+/// flattened), logits and probabilities. Every convolution is a <see cref="VerifiedConv2d"/>, computed as the host's
+/// <see cref="IConvolutionChoice"/> says (libtorch's fast oneDNN kernels return wrong values on some CPUs).
 /// </summary>
 [Block("cnn-classifier", Summary = "Convolutional classifier for images: conv + BN + ReLU + max-pool stages, dense layers, K-way softmax head (DAC).")]
-public sealed class CnnClassifierBranch(CnnClassifierBranch.Options options) : IBranch
+public sealed class CnnClassifierBranch(CnnClassifierBranch.Options options, IConvolutionChoice convolutions) : IBranch
 {
-    public sealed class Options : BranchOptions
+    public sealed class Options : BranchOptions, IConvolutionStageOptions
     {
         [Description("Output channels of each conv stage; each stage ends with 2×2 max-pooling. Default [64, 128] (DAC's two blocks).")]
         public List<int>? Channels { get; set; }
@@ -52,23 +52,14 @@ public sealed class CnnClassifierBranch(CnnClassifierBranch.Options options) : I
             Dense ??= [];
         }
 
-        public override IEnumerable<(string Option, string Message)> Validate()
+        public override IEnumerable<(string Option, string Message)> Validate() =>
+            ConvolutionStages.Check(this, "[64, 128]").Concat(DenseProblems()).Concat(Activations.Check(Activation));
+
+        private IEnumerable<(string Option, string Message)> DenseProblems()
         {
-            if (Channels is { Count: 0 } || Channels?.Any(c => c <= 0) == true)
-            {
-                yield return ("channels", "must list at least one positive channel count, e.g. [64, 128]");
-            }
-            if (KernelSize % 2 == 0)
-            {
-                yield return ("kernelSize", $"must be odd (so 'same' padding keeps the size), got {KernelSize}");
-            }
             if (Dense?.Any(d => d <= 0) == true)
             {
                 yield return ("dense", "dense layer sizes must be positive");
-            }
-            foreach (var problem in Activations.Check(Activation))
-            {
-                yield return problem;
             }
         }
     }
@@ -84,14 +75,8 @@ public sealed class CnnClassifierBranch(CnnClassifierBranch.Options options) : I
 
     public void Build(long[] sampleShape, int clusters)
     {
-        if (sampleShape.Length != 3)
-        {
-            throw new ArgumentException(
-                $"branch 'cnn-classifier' needs images [channels, height, width] but the data has shape " +
-                $"[{string.Join(", ", sampleShape)}]; remove the 'flatten' preprocessor, or add 'reshape' " +
-                "(e.g. \"shape\": [1, 8, 8]) for flat data");
-        }
-        _network = new CnnNetwork(sampleShape, clusters, options);
+        SampleShapes.RequireImages(this, sampleShape);
+        _network = new CnnNetwork(sampleShape, clusters, options, convolutions);
     }
 
     public BranchOutput Forward(torch.Tensor inputs, IReadOnlySet<string> required) =>
@@ -104,7 +89,8 @@ public sealed class CnnClassifierBranch(CnnClassifierBranch.Options options) : I
         private readonly ModuleList<Module<torch.Tensor, torch.Tensor>> _hidden = new();
         private readonly Module<torch.Tensor, torch.Tensor> _head;
 
-        public CnnNetwork(long[] sampleShape, int clusters, Options options) : base(nameof(CnnNetwork))
+        public CnnNetwork(long[] sampleShape, int clusters, Options options, IConvolutionChoice convolutions)
+            : base(nameof(CnnNetwork))
         {
             var (channels, height, width) = (sampleShape[0], sampleShape[1], sampleShape[2]);
             foreach (var output in options.Channels!)
@@ -112,9 +98,8 @@ public sealed class CnnClassifierBranch(CnnClassifierBranch.Options options) : I
                 var layers = new List<Module<torch.Tensor, torch.Tensor>>();
                 for (var i = 0; i < options.ConvsPerStage; i++)
                 {
-                    layers.Add(new VerifiedConv2d(i == 0 ? channels : output, output, options.KernelSize, 1,
-                        options.KernelSize / 2, bias: !options.BatchNorm));
-                    layers.AddRange(Stages.NormalisedActivation(output, options.BatchNorm, options.Activation, featureMaps: true));
+                    layers.AddRange(ConvolutionStages.Layers(i == 0 ? channels : output, output, options.KernelSize, 1,
+                        options, convolutions));
                 }
                 layers.Add(MaxPool2d(2, 2, ceil_mode: true));
                 _hidden.Add(Sequential(layers));

@@ -28,13 +28,13 @@ public enum Downsampling
 /// reconstruction has the input's shape; the last layer is linear.
 /// Outputs: embedding, reconstruction, and hidden1…hiddenL, the feature maps [C_i, h_i, w_i] of the L stages
 /// (the feature selectors flatten them).
-/// Every convolution is a <see cref="VerifiedConv2d"/>, computed the way <see cref="ConvolutionBackend"/> checked right
-/// on this machine (libtorch 2.10's fast oneDNN kernels return wrong values on some of our CPUs).
+/// Every convolution is a <see cref="VerifiedConv2d"/>, computed as the host's <see cref="IConvolutionChoice"/> says
+/// (libtorch 2.10's fast oneDNN kernels return wrong values on some CPUs).
 /// </summary>
 [Block("conv-autoencoder", Summary = "Convolutional autoencoder for images: strided or max-pooled conv stages, linear embedding, mirrored decoder.")]
-public sealed class ConvAutoencoderBranch(ConvAutoencoderBranch.Options options) : IBranch
+public sealed class ConvAutoencoderBranch(ConvAutoencoderBranch.Options options, IConvolutionChoice convolutions) : IBranch
 {
-    public sealed class Options : AutoencoderBranchOptions
+    public sealed class Options : AutoencoderBranchOptions, IConvolutionStageOptions
     {
         [Description("Output channels of each conv stage; each stage halves height and width (rounding up). Default [32, 64, 128].")]
         public List<int>? Channels { get; set; }
@@ -64,23 +64,14 @@ public sealed class ConvAutoencoderBranch(ConvAutoencoderBranch.Options options)
         /// <summary>The kernel size of each stage.</summary>
         public IReadOnlyList<int> Kernels() => KernelSizes ?? Enumerable.Repeat(KernelSize, Channels!.Count).ToList();
 
-        public override IEnumerable<(string Option, string Message)> Validate()
+        public override IEnumerable<(string Option, string Message)> Validate() =>
+            ConvolutionStages.Check(this, "[32, 64, 128]").Concat(KernelSizesProblems()).Concat(Activations.Check(Activation));
+
+        private IEnumerable<(string Option, string Message)> KernelSizesProblems()
         {
-            if (Channels is { Count: 0 } || Channels?.Any(c => c <= 0) == true)
-            {
-                yield return ("channels", "must list at least one positive channel count, e.g. [32, 64, 128]");
-            }
-            if (KernelSize % 2 == 0)
-            {
-                yield return ("kernelSize", $"must be odd (so 'same' padding keeps the size), got {KernelSize}");
-            }
             if (KernelSizes is not null && (KernelSizes.Count != Channels?.Count || KernelSizes.Any(k => k <= 0 || k % 2 == 0)))
             {
                 yield return ("kernelSizes", $"must give one odd kernel size per stage ({Channels?.Count} stages), e.g. [5, 5, 3]");
-            }
-            foreach (var problem in Activations.Check(Activation))
-            {
-                yield return problem;
             }
         }
     }
@@ -95,14 +86,8 @@ public sealed class ConvAutoencoderBranch(ConvAutoencoderBranch.Options options)
 
     public void Build(long[] sampleShape, int clusters)
     {
-        if (sampleShape.Length != 3)
-        {
-            throw new ArgumentException(
-                $"branch 'conv-autoencoder' needs images [channels, height, width] but the data has shape " +
-                $"[{string.Join(", ", sampleShape)}]; remove the 'flatten' preprocessor, or add 'reshape' " +
-                "(e.g. \"shape\": [1, 8, 8]) for flat data");
-        }
-        _network = new ConvNetwork(sampleShape, options);
+        SampleShapes.RequireImages(this, sampleShape);
+        _network = new ConvNetwork(sampleShape, options, convolutions);
     }
 
     public BranchOutput Forward(torch.Tensor inputs, IReadOnlySet<string> required) => Network.Run(inputs, required);
@@ -117,7 +102,7 @@ public sealed class ConvAutoencoderBranch(ConvAutoencoderBranch.Options options)
         private readonly Sequential _decoder;
         private readonly double _inputDropout;
 
-        public ConvNetwork(long[] sampleShape, Options options) : base(nameof(ConvNetwork))
+        public ConvNetwork(long[] sampleShape, Options options, IConvolutionChoice convolutions) : base(nameof(ConvNetwork))
         {
             _inputDropout = options.InputDropout;
             var channels = new List<long> { sampleShape[0] };
@@ -132,7 +117,7 @@ public sealed class ConvAutoencoderBranch(ConvAutoencoderBranch.Options options)
             var stages = kernels.Count;
             for (var i = 0; i < stages; i++)
             {
-                _encoder.Add(EncoderStage(channels[i], channels[i + 1], kernels[i], options));
+                _encoder.Add(EncoderStage(channels[i], channels[i + 1], kernels[i], options, convolutions));
             }
             var last = sizes[stages];
             var flat = channels[stages] * last.Height * last.Width;
@@ -146,7 +131,8 @@ public sealed class ConvAutoencoderBranch(ConvAutoencoderBranch.Options options)
             };
             for (var i = stages - 1; i >= 0; i--)
             {
-                decoder.Add(DecoderStage(channels[i + 1], channels[i], kernels[i], sizes[i + 1], sizes[i], isOutput: i == 0, options));
+                decoder.Add(DecoderStage(channels[i + 1], channels[i], kernels[i], sizes[i + 1], sizes[i], isOutput: i == 0,
+                    options, convolutions));
             }
             _decoder = Sequential(decoder);
             RegisterComponents();
@@ -157,14 +143,11 @@ public sealed class ConvAutoencoderBranch(ConvAutoencoderBranch.Options options)
                 _embedding, _decoder);
 
         /// <summary>conv ('same' padding; stride 2, or stride 1 and max-pooling), batch norm, activation.</summary>
-        private static Sequential EncoderStage(long input, long output, int kernel, Options options)
+        private static Sequential EncoderStage(long input, long output, int kernel, Options options,
+            IConvolutionChoice convolutions)
         {
             var strided = options.Downsampling == Downsampling.Stride;
-            var layers = new List<Module<torch.Tensor, torch.Tensor>>
-            {
-                new VerifiedConv2d(input, output, kernel, strided ? 2 : 1, kernel / 2, bias: !options.BatchNorm),
-            };
-            layers.AddRange(Stages.NormalisedActivation(output, options.BatchNorm, options.Activation, featureMaps: true));
+            var layers = ConvolutionStages.Layers(input, output, kernel, strided ? 2 : 1, options, convolutions);
             if (!strided)
             {
                 layers.Add(MaxPool2d(2, 2, ceil_mode: true));
@@ -175,18 +158,18 @@ public sealed class ConvAutoencoderBranch(ConvAutoencoderBranch.Options options)
         /// <summary>
         /// From <paramref name="from"/> back to exactly <paramref name="to"/>. Stride: a stride-2 transposed convolution
         /// (odd kernel, 'same' padding, output padding 1, so 2·in), computed as what it is, zero insertion followed by a
-        /// 'same' convolution (libtorch's ConvTranspose2d is outside <see cref="ConvolutionBackend"/>'s check),
+        /// 'same' convolution (libtorch's ConvTranspose2d is outside the host's check of the convolution kernels),
         /// and cropped by the extra last row or column where the encoder's input was odd. Pool: nearest unpooling to the
         /// exact size and a 'same' convolution. Batch norm and activation except on the output layer.
         /// </summary>
         private static Sequential DecoderStage(long input, long output, int kernel, (long Height, long Width) from,
-            (long Height, long Width) to, bool isOutput, Options options)
+            (long Height, long Width) to, bool isOutput, Options options, IConvolutionChoice convolutions)
         {
             var layers = new List<Module<torch.Tensor, torch.Tensor>>();
             if (options.Downsampling == Downsampling.Stride)
             {
                 layers.Add(new ZeroInsertion());
-                layers.Add(new VerifiedConv2d(input, output, kernel, 1, kernel / 2, bias: isOutput || !options.BatchNorm));
+                layers.Add(new VerifiedConv2d(input, output, kernel, 1, kernel / 2, bias: isOutput || !options.BatchNorm, convolutions));
                 if (to != (2 * from.Height, 2 * from.Width))
                 {
                     layers.Add(new Crop(to.Height, to.Width));
@@ -195,7 +178,7 @@ public sealed class ConvAutoencoderBranch(ConvAutoencoderBranch.Options options)
             else
             {
                 layers.Add(Upsample(size: [to.Height, to.Width], mode: torch.UpsampleMode.Nearest));
-                layers.Add(new VerifiedConv2d(input, output, kernel, 1, kernel / 2, bias: isOutput || !options.BatchNorm));
+                layers.Add(new VerifiedConv2d(input, output, kernel, 1, kernel / 2, bias: isOutput || !options.BatchNorm, convolutions));
             }
             if (!isOutput)
             {

@@ -33,15 +33,14 @@ public class MlpAutoencoderBranch(MlpAutoencoderBranch.Options options) : IBranc
 
         public override void ApplyDefaults() => Dims ??= [500, 500, 2000, 10];
 
-        public override IEnumerable<(string Option, string Message)> Validate()
+        public override IEnumerable<(string Option, string Message)> Validate() =>
+            DimsProblems().Concat(Activations.Check(Activation));
+
+        private IEnumerable<(string Option, string Message)> DimsProblems()
         {
             if (Dims is { Count: 0 } || Dims?.Any(d => d <= 0) == true)
             {
                 yield return ("dims", "must list at least one positive layer size");
-            }
-            foreach (var problem in Activations.Check(Activation))
-            {
-                yield return problem;
             }
         }
     }
@@ -60,12 +59,7 @@ public class MlpAutoencoderBranch(MlpAutoencoderBranch.Options options) : IBranc
 
     public void Build(long[] sampleShape, int clusters)
     {
-        if (sampleShape.Length != 1)
-        {
-            throw new ArgumentException(
-                $"branch '{(Variational ? "mlp-vae" : "mlp-autoencoder")}' needs flat samples but the data has shape [{string.Join(", ", sampleShape)}]; " +
-                "add the 'flatten' preprocessor");
-        }
+        SampleShapes.RequireFlat(this, sampleShape);
         _network = new AutoencoderNetwork((int)sampleShape[0], options, Variational);
     }
 

@@ -37,15 +37,14 @@ public sealed class MlpClassifierBranch(MlpClassifierBranch.Options options) : I
 
         public override void ApplyDefaults() => Dims ??= [1200, 1200];
 
-        public override IEnumerable<(string Option, string Message)> Validate()
+        public override IEnumerable<(string Option, string Message)> Validate() =>
+            DimsProblems().Concat(Activations.Check(Activation));
+
+        private IEnumerable<(string Option, string Message)> DimsProblems()
         {
             if (Dims?.Any(d => d <= 0) == true)
             {
                 yield return ("dims", "hidden layer sizes must be positive ([] for a linear model)");
-            }
-            foreach (var problem in Activations.Check(Activation))
-            {
-                yield return problem;
             }
         }
     }
@@ -61,12 +60,7 @@ public sealed class MlpClassifierBranch(MlpClassifierBranch.Options options) : I
 
     public void Build(long[] sampleShape, int clusters)
     {
-        if (sampleShape.Length != 1)
-        {
-            throw new ArgumentException(
-                $"branch 'mlp-classifier' needs flat samples but the data has shape [{string.Join(", ", sampleShape)}]; " +
-                "add the 'flatten' preprocessor");
-        }
+        SampleShapes.RequireFlat(this, sampleShape);
         _network = new ClassifierNetwork((int)sampleShape[0], clusters, options);
     }
 

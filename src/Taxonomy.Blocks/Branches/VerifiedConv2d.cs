@@ -6,8 +6,8 @@ namespace Taxonomy.Blocks.Branches;
 
 /// <summary>
 /// A 2-D convolution with a square kernel and zero padding, with nn.Conv2d's parameters ([out, in, k, k] weight,
-/// optional bias) and initialisation (uniform ±1/√fan-in), computed the way <see cref="ConvolutionBackend"/> found
-/// right on this machine: libtorch's conv2d when it matches float64, else unfold (im2col) and one matrix product.
+/// optional bias) and initialisation (uniform ±1/√fan-in), computed the way the host's <see cref="IConvolutionChoice"/>
+/// found right on this machine: libtorch's conv2d, or unfold (im2col) and one matrix product.
 /// </summary>
 internal sealed class VerifiedConv2d : nn.Module<Tensor, Tensor>
 {
@@ -16,11 +16,13 @@ internal sealed class VerifiedConv2d : nn.Module<Tensor, Tensor>
     private readonly long _kernel;
     private readonly long _stride;
     private readonly long _padding;
+    private readonly IConvolutionChoice _choice;
 
     /// <param name="bias">False before batch norm, which removes any per-channel offset (its gradient is 0).</param>
-    public VerifiedConv2d(long input, long output, long kernel, long stride, long padding, bool bias) : base(nameof(VerifiedConv2d))
+    public VerifiedConv2d(long input, long output, long kernel, long stride, long padding, bool bias, IConvolutionChoice choice)
+        : base(nameof(VerifiedConv2d))
     {
-        (_kernel, _stride, _padding) = (kernel, stride, padding);
+        (_kernel, _stride, _padding, _choice) = (kernel, stride, padding, choice);
         var bound = 1 / Math.Sqrt(input * kernel * kernel);
         _weight = new Parameter(torch.empty(output, input, kernel, kernel).uniform_(-bound, bound));
         _bias = bias ? new Parameter(torch.empty(output).uniform_(-bound, bound)) : null;
@@ -28,9 +30,9 @@ internal sealed class VerifiedConv2d : nn.Module<Tensor, Tensor>
     }
 
     public override Tensor forward(Tensor input) =>
-        ConvolutionBackend.Path == ConvolutionPath.Unfold
+        _choice.Method == ConvolutionMethod.Unfold
             ? Unfolded(input)
-            : ConvolutionBackend.Conv2d(input, _weight, _bias, _stride, _padding);
+            : LibTorchConvolution.Conv2d(input, _weight, _bias, _stride, _padding);
 
     /// <summary>im2col and one matrix product: the path that never reaches oneDNN.</summary>
     internal Tensor Unfolded(Tensor input)

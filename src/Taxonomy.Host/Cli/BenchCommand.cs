@@ -1,9 +1,10 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Taxonomy.Abstractions.Registration;
-using Taxonomy.Blocks.Branches;
 using Taxonomy.Host.Benchmark;
 using Taxonomy.Host.Manifest;
+using Taxonomy.Host.Platform;
 using Taxonomy.Host.Running;
 
 namespace Taxonomy.Host.Cli;
@@ -44,9 +45,9 @@ internal static class BenchCommand
             }
             Console.WriteLine($"{"post-cluster",-14}{"",7}{result.PostClusteringSeconds,10:F2} s");
             Console.WriteLine($"process peak working set: {Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20)} MB");
-            if (ConvolutionBackend.Description is { } convolutions)
+            foreach (var line in services.GetRequiredService<IPlatform>().Describe())
             {
-                Console.WriteLine($"convolutions: {convolutions}");
+                Console.WriteLine(line);
             }
             CompareWithBareLoop(method, result, limit);
             return 0;

@@ -6,11 +6,11 @@ using TorchSharp;
 using Taxonomy.Abstractions.Data;
 using Taxonomy.Abstractions.Registration;
 using Taxonomy.Abstractions.Training;
-using Taxonomy.Blocks.Branches;
 using Taxonomy.Blocks.Data;
 using Taxonomy.Blocks.Metrics;
 using Taxonomy.Host.Composition;
 using Taxonomy.Host.Manifest;
+using Taxonomy.Host.Platform;
 using Taxonomy.Host.Training;
 
 namespace Taxonomy.Host.Running;
@@ -80,10 +80,11 @@ public sealed class MethodRunner(IServiceProvider services, TextWriter log)
         using var run = new RunContext(data, pipeline.Branch, pipeline.FeatureSelector, random,
             settings.Kmeans.Create(), clusters, log);
         var cache = settings.PretrainingCache ? new PretrainingCache(PretrainingCache.DefaultDirectory) : null;
-        var phases = StageException.During(() => Training(run), () => new Trainer(pipeline, run, settings, cache, epochLimit).Train());
-        if (ConvolutionBackend.Description is { } convolutions)
+        var platform = services.GetRequiredService<IPlatform>();
+        var phases = StageException.During(() => Training(run), () => new Trainer(pipeline, run, settings, platform, cache, epochLimit).Train());
+        foreach (var line in platform.Describe())
         {
-            log.WriteLine($"convolutions: {convolutions}");
+            log.WriteLine(line);
         }
         if (saveBranchTo is not null)
         {

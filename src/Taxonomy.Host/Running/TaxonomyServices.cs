@@ -3,6 +3,7 @@ using Taxonomy.Abstractions.Training;
 using Taxonomy.Blocks;
 using Taxonomy.Blocks.Clustering;
 using Taxonomy.Host.Manifest;
+using Taxonomy.Host.Platform;
 using Taxonomy.Host.Plugins;
 using Taxonomy.Host.Registry;
 
@@ -26,6 +27,8 @@ public static class TaxonomyServices
             .AddSingleton(registry)
             .AddSingleton<ManifestLoader>()
             .AddSingleton<IKMeans, KMeans>()
+            .AddSingleton<IPlatform>(HostPlatform.Process)
+            .AddSingleton(HostPlatform.Process.Convolutions)
             .BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true, ValidateOnBuild = true });
     }
 }

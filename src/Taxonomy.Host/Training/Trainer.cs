@@ -5,6 +5,7 @@ using Taxonomy.Abstractions.Training;
 using Taxonomy.Blocks.Metrics;
 using Taxonomy.Host.Composition;
 using Taxonomy.Host.Manifest;
+using Taxonomy.Host.Platform;
 
 namespace Taxonomy.Host.Training;
 
@@ -12,9 +13,10 @@ namespace Taxonomy.Host.Training;
 /// The one training loop of every method. Phases come from the schedule; per batch: branch → features →
 /// weighted losses → step, with the updater's hooks around it. Each step runs in its own dispose scope.
 /// </summary>
+/// <param name="platform">Told after every epoch (the C heap hands its free pages back).</param>
 /// <param name="epochLimit">Caps every phase's epochs (bench, a quick table; the cache is then left alone); null trains the schedule's full length.</param>
-public sealed class Trainer(Pipeline pipeline, RunContext run, RunSettings settings, PretrainingCache? cache = null,
-    int? epochLimit = null)
+public sealed class Trainer(Pipeline pipeline, RunContext run, RunSettings settings, IPlatform platform,
+    PretrainingCache? cache = null, int? epochLimit = null)
 {
     private long _globalIteration;
     private string? _saveAfterPretraining;
@@ -130,7 +132,7 @@ public sealed class Trainer(Pipeline pipeline, RunContext run, RunSettings setti
             stopped |= pipeline.ClusterUpdater.OnEpochEnd(run) == UpdateOutcome.StopPhase;
             decay?.step();
             LogEpoch(phase, epoch, sums, epochClock.Elapsed.TotalSeconds);
-            NativeHeap.Trim();
+            platform.AfterEpoch();
             _peakWorkingSet = Math.Max(_peakWorkingSet, Environment.WorkingSet);
         }
         clock.Stop();

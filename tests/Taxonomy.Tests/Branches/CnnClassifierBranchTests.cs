@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Taxonomy.Abstractions.Training;
 using Taxonomy.Blocks.Branches;
+using Taxonomy.Host.Platform;
 using Taxonomy.Tests.TestSupport;
 using static TorchSharp.torch;
 
@@ -14,7 +15,7 @@ public sealed class CnnClassifierBranchTests
         var options = new CnnClassifierBranch.Options { Channels = [4, 6], Dense = [5] };
         edit?.Invoke(options);
         options.ApplyDefaults();
-        return new CnnClassifierBranch(options);
+        return new CnnClassifierBranch(options, HostPlatform.Process.Convolutions);
     }
 
     [Test]

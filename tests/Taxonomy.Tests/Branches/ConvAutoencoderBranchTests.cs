@@ -3,6 +3,7 @@ using Taxonomy.Abstractions.Training;
 using Taxonomy.Blocks.Branches;
 using Taxonomy.Blocks.Data;
 using Taxonomy.Host.Manifest;
+using Taxonomy.Host.Platform;
 using Taxonomy.Host.Running;
 using Taxonomy.Tests.TestSupport;
 using TorchSharp;
@@ -23,7 +24,7 @@ public sealed class ConvAutoencoderBranchTests
             Downsampling = downsampling, BatchNorm = batchNorm, Channels = [width, 2 * width, 4 * width], KernelSizes = [5, 5, 3],
         };
         options.ApplyDefaults();
-        var branch = new ConvAutoencoderBranch(options);
+        var branch = new ConvAutoencoderBranch(options, HostPlatform.Process.Convolutions);
         branch.Build(sampleShape, clusters: 10);
         return branch;
     }
@@ -88,7 +89,7 @@ public sealed class ConvAutoencoderBranchTests
     [TestCase(Downsampling.Pool)]
     public void The_reconstruction_gradient_reaches_every_parameter_and_matches_float64(Downsampling downsampling)
     {
-        // float64 takes none of libtorch's oneDNN paths, whose fast float32 kernels are wrong on our machines (see ConvolutionBackend).
+        // float64 takes none of libtorch's oneDNN paths, whose fast float32 kernels are wrong on some CPUs (see OneDnnConvolutions).
         using var branch = Built([1, 8, 8], downsampling, batchNorm: true, width: 4);
         using var scope = NewDisposeScope();
         var inputs = rand(16, 1, 8, 8);
@@ -138,7 +139,7 @@ public sealed class ConvAutoencoderBranchTests
     {
         var options = new ConvAutoencoderBranch.Options();
         options.ApplyDefaults();
-        using var branch = new ConvAutoencoderBranch(options);
+        using var branch = new ConvAutoencoderBranch(options, HostPlatform.Process.Convolutions);
         var error = Assert.Throws<ArgumentException>(() => branch.Build([64], clusters: 10))!;
         Assert.That(error.Message, Is.EqualTo(
             "branch 'conv-autoencoder' needs images [channels, height, width] but the data has shape [64]; " +

@@ -1,5 +1,6 @@
 using Taxonomy.Abstractions.Training;
 using Taxonomy.Blocks.Branches;
+using Taxonomy.Host.Platform;
 using Taxonomy.Host.Training;
 using static TorchSharp.torch;
 
@@ -12,7 +13,7 @@ public sealed class ChunkedForwardTests
     {
         var options = new CnnClassifierBranch.Options { Channels = [8, 16], Dense = [] };
         options.ApplyDefaults();
-        var branch = new CnnClassifierBranch(options);
+        var branch = new CnnClassifierBranch(options, HostPlatform.Process.Convolutions);
         branch.Build([1, 12, 12], clusters: 3);
         return branch;
     }

@@ -1,10 +1,10 @@
 using System.Runtime.InteropServices;
-using Taxonomy.Host.Training;
+using Taxonomy.Host.Platform;
 
-namespace Taxonomy.Tests.Training;
+namespace Taxonomy.Tests.Platform;
 
 [TestFixture]
-public sealed class NativeHeapTests
+public sealed class GlibcHeapTests
 {
     /// <summary>Minor page faults of this process so far (field 10 of /proc/self/stat).</summary>
     private static long MinorFaults()
@@ -23,7 +23,7 @@ public sealed class NativeHeapTests
         {
             Assert.Ignore("glibc's allocator only");
         }
-        NativeHeap.KeepLargeBlocks();
+        new GlibcHeap(keepLargeBlocks: true).BeforeFirstTensor();
         const int size = 48 << 20;
         const int pages = size / 4096;
         void AllocateTouchFree()

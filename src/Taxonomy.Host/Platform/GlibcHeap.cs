@@ -1,16 +1,12 @@
 using System.Runtime.InteropServices;
 
-namespace Taxonomy.Host.Training;
+namespace Taxonomy.Host.Platform;
 
 /// <summary>
 /// How the process uses glibc's C heap, where libtorch's tensors live: large blocks are kept in it while a phase runs
-/// (<see cref="KeepLargeBlocks"/>), and its free pages go back to the system after every epoch (<see cref="Trim"/>).
-/// Trim: libtorch frees its tensors' memory at once, but glibc keeps the
-/// freed blocks of 128 KB to a few MB (activations, gradients) in its heap, and the process's resident memory grew
-/// by about 130 MB per epoch of a 10,000 × 100 autoencoder until it settled at 3.7 GB. Trimming once per epoch keeps
-/// it flat at the cost of one call (docs/results.md, "The C heap").
+/// (<see cref="BeforeFirstTensor"/>), and its free pages go back to the system after every epoch (<see cref="AfterEpoch"/>).
 /// </summary>
-internal static class NativeHeap
+internal sealed class GlibcHeap(bool keepLargeBlocks) : IPlatform
 {
     private const int TrimThresholdOption = -1;   // M_TRIM_THRESHOLD
     private const int MmapThresholdOption = -3;   // M_MMAP_THRESHOLD
@@ -26,13 +22,13 @@ internal static class NativeHeap
     /// of MB of layer outputs per chunk, and with the defaults each chunk's memory came back as new pages, one page
     /// fault per 4 KB: 13 million faults and 27 s of kernel time in a 37 s pass of the case study's network over
     /// Fashion-MNIST. With these settings the pass takes 23 s and DEC's clustering epochs run 18 % faster
-    /// (docs/results.md, "The C heap"). <see cref="Trim"/> still hands the free pages back
-    /// after every epoch. Called once by the executable before any tensor exists; a user's own MALLOC_MMAP_THRESHOLD_,
+    /// (docs/results.md, "The C heap"). <see cref="AfterEpoch"/> still hands the free pages back after every epoch.
+    /// Only when the heap was built to keep large blocks (the executable); a user's own MALLOC_MMAP_THRESHOLD_,
     /// MALLOC_TRIM_THRESHOLD_ or GLIBC_TUNABLES is kept.
     /// </summary>
-    public static void KeepLargeBlocks()
+    public void BeforeFirstTensor()
     {
-        if (!UserTuned())
+        if (keepLargeBlocks && !UserTuned())
         {
             OnGlibc(() =>
             {
@@ -42,11 +38,17 @@ internal static class NativeHeap
         }
     }
 
+    /// <summary>
+    /// libtorch frees its tensors' memory at once, but glibc keeps the freed blocks of 128 KB to a few MB (activations,
+    /// gradients) in its heap, and the process's resident memory grew by about 130 MB per epoch of a 10,000 × 100
+    /// autoencoder until it settled at 3.7 GB. Trimming once per epoch keeps it flat at the cost of one call
+    /// (docs/results.md, "The C heap").
+    /// </summary>
+    public void AfterEpoch() => OnGlibc(() => _ = MallocTrim(0));
+
     private static bool UserTuned() =>
         new[] { "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_", "GLIBC_TUNABLES" }
             .Any(name => Environment.GetEnvironmentVariable(name) is not null);
-
-    public static void Trim() => OnGlibc(() => _ = MallocTrim(0));
 
     /// <summary>Makes a glibc-only call; on another C library (musl has neither function) it and every later one are skipped.</summary>
     private static void OnGlibc(Action call)
