@@ -60,6 +60,7 @@ internal sealed class ExactTsneObjective : ITsneObjective, IDisposable
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         var y = torch.tensor(map, [_n, _dims], torch.float64);
+        var squaredNorms = y.square().sum(1);
         var attractive = new List<torch.Tensor>();
         var repulsive = new List<torch.Tensor>();
         double z = 0, pLogW = 0;
@@ -68,13 +69,14 @@ internal sealed class ExactTsneObjective : ITsneObjective, IDisposable
             using var blockScope = torch.NewDisposeScope();
             var length = Math.Min(BlockRows, _n - start);
             var yi = y.narrow(0, start, length);
-            // Differences, not the expanded ‖a‖² + ‖b‖² − 2ab: the map starts at scale 1e-4, where that form cancels.
-            var w = (yi.unsqueeze(1) - y.unsqueeze(0)).pow_(2).sum(2).add_(1).reciprocal_();
+            // ‖a‖² + ‖b‖² − 2ab in place, one [block, n] buffer: in float64 its rounding (1e-16 of the squared norms) is
+            // far below the distances that matter, since w = 1 / (1 + d²) hardly moves for d² ≪ 1.
+            var w = yi.matmul(y.t()).mul_(-2).add_(squaredNorms.unsqueeze(0)).add_(squaredNorms.narrow(0, start, length).unsqueeze(1))
+                .clamp_min_(0).add_(1).reciprocal_();
             w.diagonal(offset: start).zero_();
             var pw = _p.narrow(0, start, length) * w;
-            var w2 = w.square();
             attractive.Add(WeightedDifferences(pw, yi, y).MoveToOuterDisposeScope());
-            repulsive.Add(WeightedDifferences(w2, yi, y).MoveToOuterDisposeScope());
+            repulsive.Add(WeightedDifferences(w.square(), yi, y).MoveToOuterDisposeScope());
             z += w.sum().item<double>();
             if (withError)
             {

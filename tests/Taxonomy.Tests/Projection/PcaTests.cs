@@ -34,11 +34,12 @@ public class PcaTests
     }
 
     [Test]
+    // scikit-learn centred the float32 rows in float32: its variances differ from ours in the sixth digit.
     public void Explained_variance_on_digits_matches_scikit_learn()
     {
         using var digits = DigitsReference.Digits();
         using var model = Pca.Fit(digits.Features, 2);
-        Assert.That(model.ExplainedVariance.data<double>().ToArray(), Is.EqualTo(DigitsReference.PcaExplainedVariance()).Within(1e-4).Percent);
+        Assert.That(model.ExplainedVariance.data<double>().ToArray(), Is.EqualTo(DigitsReference.PcaExplainedVariance()).Within(1e-3).Percent);
     }
 
     [Test]
