@@ -40,7 +40,7 @@ public class TsneTests
     public void The_first_600_digits_map_by_barnes_hut_as_well_as_scikit_learns() =>
         MapDigitsAsScikitLearn(TsneMethod.BarnesHut, "barnes_hut_600", rows: 600);
 
-    [Test, Explicit("About 20 s in a Debug build on 2 cores; figures in docs/results.md.")]
+    [Test, Explicit("24–34 s in a Debug build on a shared 2-core machine; figures in docs/results.md.")]
     public void Digits_map_by_barnes_hut_as_well_as_scikit_learns() => MapDigitsAsScikitLearn(TsneMethod.BarnesHut, "barnes_hut");
 
     [Test, Explicit("Minutes on a shared 2-core machine (1,000 exact steps over 1,797² pairs); figures in docs/results.md.")]
