@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using Microsoft.Extensions.DependencyInjection;
 using Taxonomy.Abstractions.Registration;
 using Taxonomy.Host.Manifest;
 using Taxonomy.Host.Registry;
@@ -21,10 +20,10 @@ internal static class ListCommand
         plugins.AddTo(command);
         command.SetAction(parse =>
         {
-            using var services = plugins.Services(parse);
+            var registry = plugins.Registry(parse);
             Console.Write(DescribeFields());
             Console.WriteLine();
-            Console.Write(Describe(services.GetRequiredService<BlockRegistry>()));
+            Console.Write(Describe(registry));
             return 0;
         });
         return command;

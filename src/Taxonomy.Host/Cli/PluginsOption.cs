@@ -1,8 +1,7 @@
 using System.CommandLine;
-using Microsoft.Extensions.DependencyInjection;
 using Taxonomy.Host.Manifest;
 using Taxonomy.Host.Plugins;
-using Taxonomy.Host.Running;
+using Taxonomy.Host.Registry;
 
 namespace Taxonomy.Host.Cli;
 
@@ -21,8 +20,8 @@ internal sealed class PluginsOption
     public void AddTo(Command command) => command.Options.Add(_folders);
 
     /// <summary>The built-in blocks plus those of every plugin found next to the program, on the command line and in the manifest.</summary>
-    public ServiceProvider Services(ParseResult parse, ManifestDocument? manifest = null) =>
-        TaxonomyServices.Create(
+    public BlockRegistry Registry(ParseResult parse, ManifestDocument? manifest = null) =>
+        BlockCatalogue.Create(
             new[] { new PluginFolder(PluginHost.DefaultFolder, "plugins next to the program", Optional: true) }
                 .Concat((parse.GetValue(_folders) ?? []).Select(folder => new PluginFolder(folder, "--plugins")))
                 .Concat(manifest?.PluginFolders() ?? []));

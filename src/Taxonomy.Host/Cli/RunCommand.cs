@@ -20,14 +20,13 @@ internal static class RunCommand
         options.AddTo(command);
         command.SetAction(parse =>
         {
-            using var loaded = options.Load(parse, parse.GetValue(manifest)!);
-            var (services, method) = (loaded.Services, loaded.Method);
+            var method = options.Load(parse, parse.GetValue(manifest)!);
             var given = parse.GetResult(output) is { Implicit: false }
                 ? parse.GetValue(output)
                 : Path.Combine("runs", $"{Slug(method.Name)}-seed{method.Settings.Seed}");
             // Checked, locked and staged before any data is read: a bad --out fails in a second, not after the training.
             using var folder = RunFolder.Open(given, Console.Out);
-            var result = new MethodRunner(services, Console.Out).Run(method, Path.Combine(folder.Staging, RunWriter.BranchFile));
+            var result = new MethodRunner(Console.Out).Run(method, Path.Combine(folder.Staging, RunWriter.BranchFile));
             StageException.During($"writing the results to '{folder.Staging}'", () => RunWriter.Write(folder.Staging, result));
             folder.Commit();
             foreach (var phase in result.Phases)

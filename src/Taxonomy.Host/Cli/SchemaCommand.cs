@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Microsoft.Extensions.DependencyInjection;
 using Taxonomy.Host.Manifest;
 using Taxonomy.Host.Registry;
 
@@ -23,8 +22,8 @@ internal static class SchemaCommand
         plugins.AddTo(command);
         command.SetAction(parse =>
         {
-            using var services = plugins.Services(parse);
-            var text = ManifestSchema.Text(services.GetRequiredService<BlockRegistry>());
+            var registry = plugins.Registry(parse);
+            var text = ManifestSchema.Text(registry);
             if (parse.GetValue(output) is not { } file)
             {
                 Console.Write(text);

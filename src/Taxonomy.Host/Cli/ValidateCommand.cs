@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Microsoft.Extensions.DependencyInjection;
 using Taxonomy.Blocks.Data;
 using Taxonomy.Host.Composition;
 
@@ -16,11 +15,9 @@ internal static class ValidateCommand
         overrides.AddTo(command);
         command.SetAction(parse =>
         {
-            using var loaded = overrides.Load(parse, parse.GetValue(manifest)!);
-            var method = loaded.Method;
+            var method = overrides.Load(parse, parse.GetValue(manifest)!);
             DataCatalog.Check(method.Settings.Data, method.Directory, method.File);
-            using var scope = loaded.Services.CreateScope();
-            using var pipeline = Pipeline.Compose(method, scope.ServiceProvider);
+            using var pipeline = Pipeline.Compose(method);
             Console.WriteLine($"{method.File}: valid. {method.Name} = " + string.Join(" | ",
                 method.Preprocessors.Concat(method.Blocks.Values).Select(s => s.Describe())));
             return 0;

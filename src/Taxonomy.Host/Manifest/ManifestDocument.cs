@@ -130,10 +130,14 @@ public sealed class ManifestDocument
         DuplicateFields.Find(Encoding.UTF8.GetBytes(json),
             new JsonReaderOptions { CommentHandling = s_options.CommentHandling, AllowTrailingCommas = s_options.AllowTrailingCommas });
 
-    /// <summary>Applies "a.b.c=value" (see <see cref="FieldAssignment"/>).</summary>
-    public void Set(string assignment) => FieldAssignment.Parse(assignment).ApplyTo(Root);
-
-    public string ToJson() => Root.ToJsonString();
+    /// <summary>Applies the overrides in order (see <see cref="FieldAssignment"/>): the one place they change a manifest.</summary>
+    internal void Apply(IEnumerable<FieldAssignment> overrides)
+    {
+        foreach (var assignment in overrides)
+        {
+            assignment.ApplyTo(Root);
+        }
+    }
 
     /// <summary>
     /// The "plugins" field: folders of plugin assemblies, relative to the manifest. It is read before the manifest is

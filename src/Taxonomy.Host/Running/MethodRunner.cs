@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
 using TorchSharp;
 using Taxonomy.Abstractions.Data;
 using Taxonomy.Abstractions.Registration;
@@ -18,7 +17,7 @@ namespace Taxonomy.Host.Running;
 /// <summary>
 /// Runs one method end to end: data → preprocessing → blocks → training → post-clustering → metrics.
 /// </summary>
-public sealed class MethodRunner(IServiceProvider services, TextWriter log)
+public sealed class MethodRunner(TextWriter log)
 {
     /// <param name="saveBranchTo">Where to save the trained branch's weights (e.g. DIR/branch.pt), or null.</param>
     /// <param name="epochLimit">Caps every phase's epochs (benchmarks).</param>
@@ -29,8 +28,7 @@ public sealed class MethodRunner(IServiceProvider services, TextWriter log)
         var threads = settings.Threads ?? Environment.ProcessorCount;
         torch.set_num_threads(threads);
 
-        using var scope = services.CreateScope();
-        using var pipeline = StageException.During("composing the blocks", () => Pipeline.Compose(method, scope.ServiceProvider));
+        using var pipeline = StageException.During("composing the blocks", () => Pipeline.Compose(method));
         using var random = new RunRandom(settings.Seed);
         Preflight.Check(method, pipeline, epochLimit);
         using var raw = StageException.During($"reading the data '{settings.Data.Source}'",

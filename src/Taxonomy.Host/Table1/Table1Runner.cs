@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Taxonomy.Host.Manifest;
 using Taxonomy.Host.Running;
 
@@ -11,7 +10,7 @@ public sealed record Table1Entry(TaxonomyRow Row, RunResult? Result, string? Fai
 /// Runs every manifest of a folder (Table 1's rows) with the same overrides, each in turn; a row that fails is recorded
 /// with its reason and the others still run.
 /// </summary>
-public sealed class Table1Runner(Func<ManifestDocument, ServiceProvider> services, TextWriter log)
+public sealed class Table1Runner(Func<ManifestDocument, Registry.BlockRegistry> registry, TextWriter log)
 {
     /// <summary>The row manifests of a folder, by file name, keeping those whose file or method name contains the filter.</summary>
     public static IReadOnlyList<string> Manifests(string folder, string? filter)
@@ -42,7 +41,7 @@ public sealed class Table1Runner(Func<ManifestDocument, ServiceProvider> service
         }
     }
 
-    public IReadOnlyList<Table1Entry> Run(IEnumerable<string> manifests, IReadOnlyList<string> overrides, int? epochLimit)
+    internal IReadOnlyList<Table1Entry> Run(IEnumerable<string> manifests, IReadOnlyList<FieldAssignment> overrides, int? epochLimit)
     {
         var entries = new List<Table1Entry>();
         foreach (var file in manifests)
@@ -55,7 +54,7 @@ public sealed class Table1Runner(Func<ManifestDocument, ServiceProvider> service
         return entries;
     }
 
-    private Table1Entry RunOne(string file, IReadOnlyList<string> overrides, int? epochLimit)
+    private Table1Entry RunOne(string file, IReadOnlyList<FieldAssignment> overrides, int? epochLimit)
     {
         ManifestDocument document;
         try
@@ -69,14 +68,10 @@ public sealed class Table1Runner(Func<ManifestDocument, ServiceProvider> service
         var row = TaxonomyRow.FromDocument(document);
         try
         {
-            foreach (var assignment in overrides)
-            {
-                document.Set(assignment);
-            }
-            using var provider = services(document);
-            var method = provider.GetRequiredService<ManifestLoader>().Load(document);
+            document.Apply(overrides);
+            var method = new ManifestLoader(registry(document)).Load(document);
             row = TaxonomyRow.From(method);
-            var result = new MethodRunner(provider, log).Run(method, saveBranchTo: null, epochLimit);
+            var result = new MethodRunner(log).Run(method, saveBranchTo: null, epochLimit);
             return new Table1Entry(row, result, null);
         }
         catch (Exception e) when (e is not OutOfMemoryException)

@@ -243,7 +243,7 @@ public sealed class ManifestLoaderTests
         var folder = Path.Combine(TestPaths.RepositoryRoot, "manifests");
         var files = Directory.GetFiles(folder, "*.json", SearchOption.AllDirectories);
         Assert.That(files, Is.Not.Empty);
-        using var services = Manifests.Services(PluginFiles.Folder(PluginFiles.Root));   // as shipped: the sample plugin in plugins/
+        var services = Manifests.Services(PluginFiles.Folder(PluginFiles.Root));   // as shipped: the sample plugin in plugins/
         foreach (var file in files)
         {
             Assert.That(() => services.Loader.Load(file), Throws.Nothing, file);
@@ -255,7 +255,7 @@ public sealed class ManifestLoaderTests
     {
         // result.json keeps the effective manifest so a run can be repeated: every option (enum spellings included) must
         // read back as written.
-        using var services = Manifests.Services(PluginFiles.Folder(PluginFiles.Root));
+        var services = Manifests.Services(PluginFiles.Folder(PluginFiles.Root));
         var folder = Path.Combine(TestPaths.RepositoryRoot, "manifests");
         foreach (var file in Directory.GetFiles(folder, "*.json", SearchOption.AllDirectories))
         {

@@ -3,7 +3,6 @@ using Taxonomy.Host.Composition;
 using Taxonomy.Host.Manifest;
 using Taxonomy.Host.Plugins;
 using Taxonomy.Host.Registry;
-using Taxonomy.Host.Running;
 
 namespace Taxonomy.Tests.TestSupport;
 
@@ -31,13 +30,11 @@ public static class Manifests
         ["log"] = new JsonObject { ["metricsEvery"] = 0 },
     };
 
-    public static ServiceProviderHolder Services(params PluginFolder[] plugins) => new(TaxonomyServices.Create(plugins, TestBlocks.Register));
+    /// <summary>The built-in blocks, the test blocks and those of <paramref name="plugins"/>.</summary>
+    public static Catalogue Services(params PluginFolder[] plugins) => new(BlockCatalogue.Create(plugins, TestBlocks.Register));
 
-    public static MethodDefinition Load(JsonObject manifest, params string[] overrides)
-    {
-        using var services = Services();
-        return services.Loader.Load(ManifestDocument.Parse(manifest.ToJsonString(), File), overrides);
-    }
+    public static MethodDefinition Load(JsonObject manifest, params string[] overrides) =>
+        Services().Loader.Load(ManifestDocument.Parse(manifest.ToJsonString(), File), overrides);
 
     /// <summary>
     /// The message of the <see cref="ManifestException"/> composing this manifest's blocks throws (the checks
@@ -51,13 +48,12 @@ public static class Manifests
         ComposeError(services => services.Loader.Load(
             Path.Combine(TestPaths.RepositoryRoot, "manifests", shipped + ".json"), overrides));
 
-    private static string? ComposeError(Func<ServiceProviderHolder, MethodDefinition> load)
+    private static string? ComposeError(Func<Catalogue, MethodDefinition> load)
     {
-        using var services = Services();
-        var method = load(services);
+        var method = load(Services());
         try
         {
-            using var pipeline = Pipeline.Compose(method, services.Provider);
+            using var pipeline = Pipeline.Compose(method);
             return null;
         }
         catch (ManifestException e)
@@ -70,14 +66,23 @@ public static class Manifests
     public static string LoadError(JsonObject manifest, params string[] overrides) =>
         Assert.Throws<ManifestException>(() => Load(manifest, overrides))!.Message;
 
-    public sealed class ServiceProviderHolder(Microsoft.Extensions.DependencyInjection.ServiceProvider provider) : IDisposable
+    /// <summary>A block registry, and a loader over it that applies --set overrides as the command line does.</summary>
+    public sealed class Catalogue(BlockRegistry registry)
     {
-        public Microsoft.Extensions.DependencyInjection.ServiceProvider Provider => provider;
+        public OverridingLoader Loader => new(new ManifestLoader(registry));
 
-        public ManifestLoader Loader => new(Registry);
+        public BlockRegistry Registry => registry;
+    }
 
-        public BlockRegistry Registry => (BlockRegistry)provider.GetService(typeof(BlockRegistry))!;
+    public sealed class OverridingLoader(ManifestLoader loader)
+    {
+        public MethodDefinition Load(string path, IEnumerable<string>? overrides = null) =>
+            Load(ManifestDocument.Load(path), overrides);
 
-        public void Dispose() => provider.Dispose();
+        public MethodDefinition Load(ManifestDocument document, IEnumerable<string>? overrides = null)
+        {
+            document.Apply((overrides ?? []).Select(FieldAssignment.Parse));
+            return loader.Load(document);
+        }
     }
 }
