@@ -120,7 +120,7 @@ internal sealed class FieldAssignment
                 section.Remove(option);
             }
         }
-        replace(_value);
+        replace(_value?.DeepClone());   // one assignment may apply to several manifests (table1), a node to one tree
     }
 
     private bool ChangesBlockType(JsonNode? current, int depth) =>
