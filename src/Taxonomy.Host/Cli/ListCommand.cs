@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
 using Taxonomy.Abstractions.Registration;
 using Taxonomy.Host.Manifest;
 using Taxonomy.Host.Registry;
@@ -20,7 +21,8 @@ internal static class ListCommand
         plugins.AddTo(command);
         command.SetAction(parse =>
         {
-            var registry = plugins.Registry(parse);
+            using var host = plugins.Host(parse);
+            var registry = host.GetRequiredService<BlockRegistry>();
             Console.Write(DescribeFields());
             Console.WriteLine();
             Console.Write(Describe(registry));

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Taxonomy.Host.Manifest;
-using Taxonomy.Host.Registry;
 
 namespace Taxonomy.Host.Cli;
 
@@ -36,18 +36,28 @@ internal sealed class ManifestOverrides
     }
 
     /// <summary>
-    /// Reads the manifest and applies the overrides (and <paramref name="more"/>), loads the plugins (next to the program,
-    /// --plugins, then the manifest's "plugins"), and binds the manifest against the resulting block catalogue.
+    /// Reads the manifest and applies the overrides (and <paramref name="more"/>), builds the command's host with the
+    /// plugins (next to the program, --plugins, then the manifest's "plugins"), and binds the manifest with the host's
+    /// loader. The caller disposes the host once the command is done.
     /// </summary>
-    public MethodDefinition Load(ParseResult parse, string path, params FieldAssignment[] more)
+    public (ServiceProvider Host, MethodDefinition Method) Load(ParseResult parse, string path, params FieldAssignment[] more)
     {
         var document = ManifestDocument.Load(path);
         document.Apply(From(parse).Concat(more));
-        return new ManifestLoader(Registry(parse, document)).Load(document);
+        var host = Host(parse, document);
+        try
+        {
+            return (host, host.GetRequiredService<ManifestLoader>().Load(document));
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
     }
 
-    /// <summary>The block catalogue for <paramref name="document"/>: built-in blocks and every plugin it may use.</summary>
-    public BlockRegistry Registry(ParseResult parse, ManifestDocument document) => _plugins.Registry(parse, document);
+    /// <summary>The host for <paramref name="document"/>: its registry holds the built-in blocks and every plugin it may use.</summary>
+    public ServiceProvider Host(ParseResult parse, ManifestDocument document) => _plugins.Host(parse, document);
 
     /// <summary>Every --set in order, then --data, --clusters and --seed with the values they were parsed to.</summary>
     public IReadOnlyList<FieldAssignment> From(ParseResult parse)

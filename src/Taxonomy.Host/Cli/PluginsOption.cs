@@ -1,7 +1,8 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using Taxonomy.Host.Manifest;
 using Taxonomy.Host.Plugins;
-using Taxonomy.Host.Registry;
+using Taxonomy.Host.Running;
 
 namespace Taxonomy.Host.Cli;
 
@@ -19,9 +20,12 @@ internal sealed class PluginsOption
 
     public void AddTo(Command command) => command.Options.Add(_folders);
 
-    /// <summary>The built-in blocks plus those of every plugin found next to the program, on the command line and in the manifest.</summary>
-    public BlockRegistry Registry(ParseResult parse, ManifestDocument? manifest = null) =>
-        BlockCatalogue.Create(
+    /// <summary>
+    /// The command's host (<see cref="TaxonomyHost"/>): its registry holds the built-in blocks plus those of every plugin
+    /// found next to the program, on the command line and in the manifest. The caller disposes it.
+    /// </summary>
+    public ServiceProvider Host(ParseResult parse, ManifestDocument? manifest = null) =>
+        TaxonomyHost.Create(
             new[] { new PluginFolder(PluginHost.DefaultFolder, "plugins next to the program", Optional: true) }
                 .Concat((parse.GetValue(_folders) ?? []).Select(folder => new PluginFolder(folder, "--plugins")))
                 .Concat(manifest?.PluginFolders() ?? []));

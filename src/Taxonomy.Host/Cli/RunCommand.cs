@@ -1,6 +1,8 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using Taxonomy.Host.Output;
 using Taxonomy.Host.Running;
+using Taxonomy.Host.Training;
 
 namespace Taxonomy.Host.Cli;
 
@@ -20,13 +22,14 @@ internal static class RunCommand
         options.AddTo(command);
         command.SetAction(parse =>
         {
-            var method = options.Load(parse, parse.GetValue(manifest)!);
+            var (host, method) = options.Load(parse, parse.GetValue(manifest)!);
+            using var services = host;
             var given = parse.GetResult(output) is { Implicit: false }
                 ? parse.GetValue(output)
                 : Path.Combine("runs", $"{Slug(method.Name)}-seed{method.Settings.Seed}");
             // Checked, locked and staged before any data is read: a bad --out fails in a second, not after the training.
             using var folder = RunFolder.Open(given, Console.Out);
-            var result = new MethodRunner(Console.Out).Run(method, Path.Combine(folder.Staging, RunWriter.BranchFile));
+            var result = new MethodRunner(Console.Out, services.GetRequiredService<PretrainingCache>()).Run(method, Path.Combine(folder.Staging, RunWriter.BranchFile));
             StageException.During($"writing the results to '{folder.Staging}'", () => RunWriter.Write(folder.Staging, result));
             folder.Commit();
             foreach (var phase in result.Phases)

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using Taxonomy.Host.Manifest;
 using Taxonomy.Host.Registry;
 
@@ -22,7 +23,8 @@ internal static class SchemaCommand
         plugins.AddTo(command);
         command.SetAction(parse =>
         {
-            var registry = plugins.Registry(parse);
+            using var host = plugins.Host(parse);
+            var registry = host.GetRequiredService<BlockRegistry>();
             var text = ManifestSchema.Text(registry);
             if (parse.GetValue(output) is not { } file)
             {

@@ -31,7 +31,7 @@ internal static class Table1Command
             _ = Output.OutPath.Resolve(parse.GetValue(output));   // a bad --out fails now, not after every row has run
             var files = Table1Runner.Manifests(parse.GetValue(rows)!, parse.GetValue(filter));
             var assignments = overrides.From(parse);
-            var entries = new Table1Runner(document => overrides.Registry(parse, document), Console.Out).Run(files, assignments, limit);
+            var entries = new Table1Runner(document => overrides.Host(parse, document), Console.Out).Run(files, assignments, limit);
             var directory = parse.GetValue(output)!;
             Table1Writer.Write(directory, entries, Caption(assignments.Select(a => a.Text).ToList(), limit));
             Console.WriteLine($"table1: {entries.Count(e => e.Failure is null)} of {entries.Count} rows ran; " +

@@ -15,7 +15,8 @@ internal static class ValidateCommand
         overrides.AddTo(command);
         command.SetAction(parse =>
         {
-            var method = overrides.Load(parse, parse.GetValue(manifest)!);
+            var (host, method) = overrides.Load(parse, parse.GetValue(manifest)!);
+            using var services = host;
             DataCatalog.Check(method.Settings.Data, method.Directory, method.File);
             using var pipeline = Pipeline.Compose(method);
             Console.WriteLine($"{method.File}: valid. {method.Name} = " + string.Join(" | ",

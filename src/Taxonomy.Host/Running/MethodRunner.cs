@@ -17,7 +17,8 @@ namespace Taxonomy.Host.Running;
 /// <summary>
 /// Runs one method end to end: data → preprocessing → blocks → training → post-clustering → metrics.
 /// </summary>
-public sealed class MethodRunner(TextWriter log)
+/// <param name="cache">The pre-training cache (the host's), used when the manifest's "pretrainingCache" is on.</param>
+public sealed class MethodRunner(TextWriter log, PretrainingCache cache)
 {
     /// <param name="saveBranchTo">Where to save the trained branch's weights (e.g. DIR/branch.pt), or null.</param>
     /// <param name="epochLimit">Caps every phase's epochs (benchmarks).</param>
@@ -30,7 +31,7 @@ public sealed class MethodRunner(TextWriter log)
 
         using var pipeline = StageException.During("composing the blocks", () => Pipeline.Compose(method));
         using var random = new RunRandom(settings.Seed);
-        Preflight.Check(method, pipeline, epochLimit);
+        Preflight.Check(method, pipeline, epochLimit, cache);
         using var raw = StageException.During($"reading the data '{settings.Data.Source}'",
             () => DataCatalog.Load(settings.Data, settings.Seed, method.Directory, log, method.File));
         var clusters = ClusterCount(settings.Clusters, raw, method.File);
@@ -77,8 +78,8 @@ public sealed class MethodRunner(TextWriter log)
 
         using var run = new RunContext(data, pipeline.Branch, pipeline.FeatureSelector, random,
             settings.Kmeans.Create(), clusters, log);
-        var cache = settings.PretrainingCache ? new PretrainingCache(PretrainingCache.DefaultDirectory) : null;
-        var phases = StageException.During(() => Training(run), () => new Trainer(pipeline, run, settings, cache, epochLimit).Train());
+        var phases = StageException.During(() => Training(run),
+            () => new Trainer(pipeline, run, settings, settings.PretrainingCache ? cache : null, epochLimit).Train());
         if (ConvolutionBackend.Description is { } convolutions)
         {
             log.WriteLine($"convolutions: {convolutions}");

@@ -1,5 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using Taxonomy.Host.Manifest;
 using Taxonomy.Host.Running;
+using Taxonomy.Host.Training;
 
 namespace Taxonomy.Host.Table1;
 
@@ -10,7 +12,7 @@ public sealed record Table1Entry(TaxonomyRow Row, RunResult? Result, string? Fai
 /// Runs every manifest of a folder (Table 1's rows) with the same overrides, each in turn; a row that fails is recorded
 /// with its reason and the others still run.
 /// </summary>
-public sealed class Table1Runner(Func<ManifestDocument, Registry.BlockRegistry> registry, TextWriter log)
+public sealed class Table1Runner(Func<ManifestDocument, ServiceProvider> host, TextWriter log)
 {
     /// <summary>The row manifests of a folder, by file name, keeping those whose file or method name contains the filter.</summary>
     public static IReadOnlyList<string> Manifests(string folder, string? filter)
@@ -69,9 +71,10 @@ public sealed class Table1Runner(Func<ManifestDocument, Registry.BlockRegistry> 
         try
         {
             document.Apply(overrides);
-            var method = new ManifestLoader(registry(document)).Load(document);
+            using var services = host(document);   // a row's own plugins: one host per row
+            var method = services.GetRequiredService<ManifestLoader>().Load(document);
             row = TaxonomyRow.From(method);
-            var result = new MethodRunner(log).Run(method, saveBranchTo: null, epochLimit);
+            var result = new MethodRunner(log, services.GetRequiredService<PretrainingCache>()).Run(method, saveBranchTo: null, epochLimit);
             return new Table1Entry(row, result, null);
         }
         catch (Exception e) when (e is not OutOfMemoryException)

@@ -175,7 +175,7 @@ public sealed class ConvAutoencoderBranchTests
         var method = services.Loader.Load(ShippedManifest,
             ["data.limit=300", "schedule.epochs=2", "postClustering.restarts=2", "log.metricsEvery=0", "pretrainingCache=false"]);
         var log = new StringWriter();
-        var result = new MethodRunner(log).Run(method);
+        var result = Manifests.Runner(log).Run(method);
         Assert.That(log.ToString(), Does.Contain("sample shape [1, 8, 8]"));
         Assert.That(result.Samples, Is.EqualTo(300));
         Assert.That(result.Phases.Single().EpochsRun, Is.EqualTo(2));

@@ -109,7 +109,7 @@ public sealed class AgglomerativeTests
             "branch.dims=[32, 8]", "schedule.epochs=10", "optimizer.batchSize=32", "optimizer.learningRate=0.01",
             "log.metricsEvery=0", "threads=1", "pretrainingCache=false"]);
 
-        var result = new Taxonomy.Host.Running.MethodRunner(TextWriter.Null).Run(definition);
+        var result = Manifests.Runner(TextWriter.Null).Run(definition);
 
         Assert.That(result.Metrics!.Accuracy, Is.GreaterThanOrEqualTo(0.95));
     }

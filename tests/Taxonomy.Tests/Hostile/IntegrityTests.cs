@@ -377,7 +377,7 @@ public sealed class PretrainingCacheIntegrityTests : IntegrityFixture
             var services = Manifests.Services();
             var method = services.Loader.Load(Taxonomy.Host.Manifest.ManifestDocument.Parse(Manifest(cache: true).ToJsonString(), Manifests.File), []);
             var log = new StringWriter();
-            return (new Taxonomy.Host.Running.MethodRunner(log).Run(method), log.ToString());
+            return (services.Runner(log).Run(method), log.ToString());
         }
 
         // Whether they overlap is up to the scheduler; whatever the order, none may fail or leave a bad entry.

@@ -27,7 +27,7 @@ public sealed class UnforeseenFailureTests
         var registry = BlockCatalogue.Create(blocks => blocks.Add<ThrowingLoss, LossOptions>());
         var method = new ManifestLoader(registry).Load(ManifestDocument.Parse(manifest.ToJsonString(), "m.json"));
 
-        var failure = Assert.Throws<StageException>(() => new MethodRunner(TextWriter.Null).Run(method))!;
+        var failure = Assert.Throws<StageException>(() => Manifests.Runner(TextWriter.Null).Run(method))!;
 
         Assert.That(failure.Stage, Is.EqualTo("training, phase 'clustering', epoch 1"));
         Assert.That(FailureReport.OneLine(failure), Is.EqualTo(

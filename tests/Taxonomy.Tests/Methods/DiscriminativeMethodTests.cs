@@ -39,7 +39,7 @@ public sealed class DiscriminativeMethodTests
         var services = Manifests.Services();
         var file = Path.Combine(TestPaths.RepositoryRoot, "manifests", method + ".json");
         var definition = services.Loader.Load(file, overrides);
-        return new MethodRunner(TextWriter.Null).Run(definition);
+        return Manifests.Runner(TextWriter.Null).Run(definition);
     }
 
     [TestCase("imsat-vat")]

@@ -50,7 +50,7 @@ public sealed class MethodTests
         var services = Manifests.Services();
         var file = Path.Combine(TestPaths.RepositoryRoot, "manifests", method + ".json");
         var definition = services.Loader.Load(file, shrink.Concat(overrides));
-        return new MethodRunner(TextWriter.Null).Run(definition);
+        return Manifests.Runner(TextWriter.Null).Run(definition);
     }
 
     [TestCase("dec", "clusterUpdater.everyIterations=14")]
@@ -127,7 +127,7 @@ public sealed class MethodTests
         var definition = services.Loader.Load(file, s_smallImages.Append("schedule.clusteringEpochs=200"));
         using var log = new StringWriter();
 
-        var phase = new MethodRunner(log).Run(definition).Phases[1];
+        var phase = Manifests.Runner(log).Run(definition).Phases[1];
 
         const int batchesPerEpoch = 7;   // 200 points in batches of 32
         Assert.That(phase.StoppedByUpdater, Is.True);

@@ -146,7 +146,7 @@ public sealed class PluginHostTests
         var method = new ManifestLoader(registry).Load(ManifestDocument.Parse(manifest.ToJsonString(), Manifests.File));
         var log = new StringWriter();
 
-        var result = new MethodRunner(log).Run(method);
+        var result = Manifests.Runner(log).Run(method);
 
         Assert.That(result.Metrics!.Accuracy, Is.GreaterThanOrEqualTo(0.99));
         Assert.That(log.ToString(), Does.Contain("gmm restart 2/2: log-likelihood"));

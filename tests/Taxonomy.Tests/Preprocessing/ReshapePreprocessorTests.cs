@@ -37,7 +37,7 @@ public sealed class ReshapePreprocessorTests
             new JsonObject { ["type"] = "reshape", ["shape"] = new JsonArray(1, 8, 9) });
         var services = Manifests.Services();
         var method = services.Loader.Load(Host.Manifest.ManifestDocument.Parse(manifest.ToJsonString(), Manifests.File));
-        var error = Assert.Throws<Host.Manifest.ManifestException>(() => new Host.Running.MethodRunner(TextWriter.Null).Run(method))!;
+        var error = Assert.Throws<Host.Manifest.ManifestException>(() => services.Runner(TextWriter.Null).Run(method))!;
         Assert.That(error.Message, Is.EqualTo(
             $"{Manifests.File}: preprocessor[1] ('reshape'): cannot reshape samples of shape [64] (64 values) to [1, 8, 9] (72 values)"));
     }

@@ -69,7 +69,7 @@ public sealed class Table1Tests
         nan["schedule"] = new JsonObject { ["type"] = "pretrain-then-joint", ["pretrainEpochs"] = 1, ["clusteringEpochs"] = 2 };
         File.WriteAllText(temp.File("03-nan.json"), nan.ToJsonString());
 
-        var runner = new Table1Runner(_ => Manifests.Services().Registry, TextWriter.Null);
+        var runner = new Table1Runner(_ => Manifests.Host(), TextWriter.Null);
         var entries = runner.Run(Table1Runner.Manifests(temp.Path, filter: null), [FieldAssignment.Parse("threads=1")], epochLimit: null);
 
         Assert.That(entries.Select(e => e.Row.Method), Is.EqualTo(new[] { "test AE+k-means", "broken", "diverges" }));

@@ -1,8 +1,11 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Taxonomy.Host.Composition;
 using Taxonomy.Host.Manifest;
 using Taxonomy.Host.Plugins;
 using Taxonomy.Host.Registry;
+using Taxonomy.Host.Running;
+using Taxonomy.Host.Training;
 
 namespace Taxonomy.Tests.TestSupport;
 
@@ -30,8 +33,14 @@ public static class Manifests
         ["log"] = new JsonObject { ["metricsEvery"] = 0 },
     };
 
-    /// <summary>The built-in blocks, the test blocks and those of <paramref name="plugins"/>.</summary>
-    public static Catalogue Services(params PluginFolder[] plugins) => new(BlockCatalogue.Create(plugins, TestBlocks.Register));
+    /// <summary>The host as a command builds it, its registry with the built-in blocks, the test blocks and those of <paramref name="plugins"/>.</summary>
+    public static ServiceProvider Host(params PluginFolder[] plugins) => TaxonomyHost.Create(plugins, TestBlocks.Register);
+
+    /// <summary>The host's registry and loader (see <see cref="Host"/>).</summary>
+    public static Catalogue Services(params PluginFolder[] plugins) => new(Host(plugins));
+
+    /// <summary>A method runner with the host's pre-training cache (TAXONOMY_CACHE as the environment has it now).</summary>
+    public static MethodRunner Runner(TextWriter log) => Services().Runner(log);
 
     public static MethodDefinition Load(JsonObject manifest, params string[] overrides) =>
         Services().Loader.Load(ManifestDocument.Parse(manifest.ToJsonString(), File), overrides);
@@ -66,12 +75,14 @@ public static class Manifests
     public static string LoadError(JsonObject manifest, params string[] overrides) =>
         Assert.Throws<ManifestException>(() => Load(manifest, overrides))!.Message;
 
-    /// <summary>A block registry, and a loader over it that applies --set overrides as the command line does.</summary>
-    public sealed class Catalogue(BlockRegistry registry)
+    /// <summary>A host's block registry, its loader (applying --set overrides as the command line does) and runner.</summary>
+    public sealed class Catalogue(ServiceProvider host)
     {
-        public OverridingLoader Loader => new(new ManifestLoader(registry));
+        public OverridingLoader Loader => new(host.GetRequiredService<ManifestLoader>());
 
-        public BlockRegistry Registry => registry;
+        public BlockRegistry Registry => host.GetRequiredService<BlockRegistry>();
+
+        public MethodRunner Runner(TextWriter log) => new(log, host.GetRequiredService<PretrainingCache>());
     }
 
     public sealed class OverridingLoader(ManifestLoader loader)

@@ -20,6 +20,6 @@ internal static class SmallImageRows
         var services = Manifests.Services();
         var file = Path.Combine(TestPaths.RepositoryRoot, "manifests", "table1", row + ".json");
         var definition = services.Loader.Load(file, [.. s_shrink, .. overrides]);
-        return (definition, new MethodRunner(TextWriter.Null).Run(definition));
+        return (definition, Manifests.Runner(TextWriter.Null).Run(definition));
     }
 }

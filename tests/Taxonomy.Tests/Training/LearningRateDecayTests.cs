@@ -35,7 +35,7 @@ public sealed class LearningRateDecayTests
                 var services = Manifests.Services();
                 var method = Manifests.Load(Manifests.AeKMeans(), $"schedule.epochs={epochs}", "optimizer.decayEvery=1",
                     $"optimizer.decay={decay}", "pretrainingCache=false");
-                new MethodRunner(TextWriter.Null).Run(method, saveBranchTo: file);
+                Manifests.Runner(TextWriter.Null).Run(method, saveBranchTo: file);
                 return File.ReadAllBytes(file);
             }
             finally

@@ -18,7 +18,7 @@ public sealed class MemoryTests
         GC.Collect();
         GC.WaitForPendingFinalizers();
         var before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
-        new MethodRunner(TextWriter.Null).Run(method);
+        Manifests.Runner(TextWriter.Null).Run(method);
         return DisposeScopeManager.Statistics.ThreadTotalLiveCount - before;
     }
 

@@ -41,7 +41,7 @@ public sealed class PretrainingCacheTests
         var services = Manifests.Services();
         var method = services.Loader.Load(ManifestDocument.Parse(manifest.ToJsonString(), Manifests.File), overrides);
         var log = new StringWriter();
-        return (new MethodRunner(log).Run(method, saveBranchTo, epochLimit), log.ToString());
+        return (Manifests.Runner(log).Run(method, saveBranchTo, epochLimit), log.ToString());
     }
 
     private static JsonObject Cached()

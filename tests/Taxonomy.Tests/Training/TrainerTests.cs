@@ -16,7 +16,7 @@ public sealed class TrainerTests
     {
         var services = Manifests.Services();
         var method = services.Loader.Load(ManifestDocument.Parse(manifest.ToJsonString(), Manifests.File), overrides);
-        return new MethodRunner(log).Run(method);
+        return Manifests.Runner(log).Run(method);
     }
 
     [Test]
