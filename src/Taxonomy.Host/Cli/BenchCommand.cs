@@ -38,7 +38,8 @@ internal static class BenchCommand
                 FieldAssignment.Of("pretrainingCache", JsonValue.Create(false), "bench"),
                 FieldAssignment.Of("log.metricsEvery", JsonValue.Create(0), "bench"));
             using var services = host;
-            var result = new MethodRunner(TextWriter.Null, services.GetRequiredService<PretrainingCache>()).Run(method, saveBranchTo: null, epochLimit: limit);
+            var result = new MethodRunner(TextWriter.Null, services.GetRequiredService<PretrainingCache>())
+                .Run(method, saveBranchTo: null, epochLimit: limit);
             Console.WriteLine($"benchmark: {result.Method} on {result.Dataset} (n={result.Samples}, sample " +
                               $"[{string.Join(", ", result.SampleShape)}]), {result.Threads} threads, at most {limit} epochs per phase");
             Console.WriteLine($"{"phase",-14}{"epochs",7}{"s/epoch",10}{"samples/s",11}{"peak RSS",11}");

@@ -29,7 +29,8 @@ internal static class RunCommand
                 : Path.Combine("runs", $"{Slug(method.Name)}-seed{method.Settings.Seed}");
             // Checked, locked and staged before any data is read: a bad --out fails in a second, not after the training.
             using var folder = RunFolder.Open(given, Console.Out);
-            var result = new MethodRunner(Console.Out, services.GetRequiredService<PretrainingCache>()).Run(method, Path.Combine(folder.Staging, RunWriter.BranchFile));
+            var result = new MethodRunner(Console.Out, services.GetRequiredService<PretrainingCache>())
+                .Run(method, Path.Combine(folder.Staging, RunWriter.BranchFile));
             StageException.During($"writing the results to '{folder.Staging}'", () => RunWriter.Write(folder.Staging, result));
             folder.Commit();
             foreach (var phase in result.Phases)

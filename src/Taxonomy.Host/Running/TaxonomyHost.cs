@@ -15,7 +15,9 @@ namespace Taxonomy.Host.Running;
 /// </summary>
 public static class TaxonomyHost
 {
-    /// <param name="plugins">Folders whose plugin assemblies register blocks after the built-in ones (see <see cref="PluginHost"/>).</param>
+    /// <param name="plugins">
+    /// Folders whose plugin assemblies register blocks after the built-in ones (see <see cref="PluginHost"/>).
+    /// </param>
     /// <param name="extraBlocks">Registers further blocks (tests) after the plugins.</param>
     /// <param name="configuration">The tool's settings; by default the <c>TAXONOMY_*</c> environment variables.</param>
     public static ServiceProvider Create(IEnumerable<PluginFolder> plugins, Action<BlockRegistry>? extraBlocks = null,

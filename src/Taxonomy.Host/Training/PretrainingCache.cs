@@ -15,7 +15,9 @@ namespace Taxonomy.Host.Training;
 /// count and the data's contents included. An entry is used only when its checksum and shapes verify; any other entry
 /// is a miss, trained afresh and replaced.
 /// </summary>
-/// <param name="directory">The cache's folder (<see cref="Running.HostSettings.CacheFolder"/>: TAXONOMY_CACHE or ~/.cache/taxonomy).</param>
+/// <param name="directory">
+/// The cache's folder (<see cref="Running.HostSettings.CacheFolder"/>: TAXONOMY_CACHE or ~/.cache/taxonomy).
+/// </param>
 public sealed class PretrainingCache(string directory)
 {
     /// <summary>Bump when training semantics or the key change, so old weights are not reused.</summary>

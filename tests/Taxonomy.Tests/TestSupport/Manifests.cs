@@ -33,7 +33,9 @@ public static class Manifests
         ["log"] = new JsonObject { ["metricsEvery"] = 0 },
     };
 
-    /// <summary>The host as a command builds it, its registry with the built-in blocks, the test blocks and those of <paramref name="plugins"/>.</summary>
+    /// <summary>
+    /// The host as a command builds it; its registry holds the built-in blocks, the test blocks and those of <paramref name="plugins"/>.
+    /// </summary>
     public static ServiceProvider Host(params PluginFolder[] plugins) => TaxonomyHost.Create(plugins, TestBlocks.Register);
 
     /// <summary>The host's registry and loader (see <see cref="Host"/>).</summary>
