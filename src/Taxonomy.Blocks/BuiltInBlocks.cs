@@ -24,12 +24,11 @@ public static class BuiltInBlocks
               .Add<HsvHistogramPreprocessor, HsvHistogramPreprocessor.Options>()
               .Add<ConcatPreprocessor, ConcatPreprocessor.Options>();
 
-        // Architecture (branches)
+        // Architecture (branches). The convolution branches (ConvAutoencoderBranch, CnnClassifierBranch) also take the
+        // host's IConvolutionChoice, so the host registers them with it (Taxonomy.Host's BlockCatalogue).
         blocks.Add<MlpAutoencoderBranch, MlpAutoencoderBranch.Options>()
               .Add<MlpVaeBranch, MlpAutoencoderBranch.Options>()
-              .Add<ConvAutoencoderBranch, ConvAutoencoderBranch.Options>()
-              .Add<MlpClassifierBranch, MlpClassifierBranch.Options>()
-              .Add<CnnClassifierBranch, CnnClassifierBranch.Options>();
+              .Add<MlpClassifierBranch, MlpClassifierBranch.Options>();
 
         // Features for clustering
         blocks.Add<EmbeddingFeatureSelector, EmbeddingFeatureSelector.Options>()

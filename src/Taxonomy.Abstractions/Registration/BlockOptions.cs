@@ -4,8 +4,8 @@ namespace Taxonomy.Abstractions.Registration;
 
 /// <summary>
 /// Base of every block's options. A manifest section binds to it: { "type": "...", ...options }.
-/// Properties only (the configuration binder ignores fields). List defaults belong in <see cref="ApplyDefaults"/>,
-/// because the binder appends to a list it finds already filled instead of replacing it.
+/// Properties only (the binder ignores fields). A list the manifest gives replaces the default
+/// whole; list defaults, and defaults that depend on other options, belong in <see cref="ApplyDefaults"/>.
 /// Ranges go in [Range] attributes; rules that span properties go in <see cref="Validate"/>.
 /// </summary>
 public class BlockOptions
@@ -13,7 +13,7 @@ public class BlockOptions
     [Description("The block's registered name.")]
     public string Type { get; set; } = "";
 
-    /// <summary>Fills list defaults after binding.</summary>
+    /// <summary>Fills the defaults the manifest left unset (null), after binding.</summary>
     public virtual void ApplyDefaults() { }
 
     /// <summary>Problems with the bound values, each as (camelCase option name, message).</summary>

@@ -35,7 +35,6 @@ public sealed class AdversarialLoss(AdversarialLoss.Options options) : INonClust
         [Description("The branch output the real/fake head reads: the discriminator's penultimate layer (e.g. embedding).")]
         public string Layer { get; set; } = Layers.Embedding;
 
-        // Set here, not by an initialiser: configuration binding appends a manifest's list to an initialised one.
         public override void ApplyDefaults() => Generator ??= [256, 512];
 
         public override IEnumerable<(string Option, string Message)> Validate()

@@ -1,11 +1,13 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Taxonomy.Abstractions.Registration;
 using Taxonomy.Host.Benchmark;
 using Taxonomy.Host.Manifest;
 using Taxonomy.Host.Platform;
 using Taxonomy.Host.Running;
+using Taxonomy.Host.Training;
 
 namespace Taxonomy.Host.Cli;
 
@@ -32,9 +34,12 @@ internal static class BenchCommand
             {
                 throw new ManifestException($"--epochs must be at least 1, got {limit}.");
             }
-            using var loaded = overrides.Load(parse, parse.GetValue(manifest)!, ["pretrainingCache=false", "log.metricsEvery=0"]);
-            var (services, method) = (loaded.Services, loaded.Method);
-            var result = new MethodRunner(services, TextWriter.Null).Run(method, saveBranchTo: null, epochLimit: limit);
+            var (host, method) = overrides.Load(parse, parse.GetValue(manifest)!,
+                FieldAssignment.Of("pretrainingCache", JsonValue.Create(false), "bench"),
+                FieldAssignment.Of("log.metricsEvery", JsonValue.Create(0), "bench"));
+            using var services = host;
+            var result = TaxonomyHost.Runner(services, TextWriter.Null)
+                .Run(method, saveBranchTo: null, epochLimit: limit);
             Console.WriteLine($"benchmark: {result.Method} on {result.Dataset} (n={result.Samples}, sample " +
                               $"[{string.Join(", ", result.SampleShape)}]), {result.Threads} threads, at most {limit} epochs per phase");
             Console.WriteLine($"{"phase",-14}{"epochs",7}{"s/epoch",10}{"samples/s",11}{"peak RSS",11}");

@@ -21,10 +21,11 @@ internal static class ListCommand
         plugins.AddTo(command);
         command.SetAction(parse =>
         {
-            using var services = plugins.Services(parse);
+            using var host = plugins.Host(parse);
+            var registry = host.GetRequiredService<BlockRegistry>();
             Console.Write(DescribeFields());
             Console.WriteLine();
-            Console.Write(Describe(services.GetRequiredService<BlockRegistry>()));
+            Console.Write(Describe(registry));
             return 0;
         });
         return command;

@@ -1,10 +1,11 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Taxonomy.Host.Manifest;
 
 namespace Taxonomy.Host.Cli;
 
-/// <summary>The command-line options that override manifest fields (turned into `--set` assignments) and `--plugins`.</summary>
+/// <summary>The command-line options that override manifest fields (--set and the typed --data, --clusters, --seed) and `--plugins`.</summary>
 internal sealed class ManifestOverrides
 {
     private readonly Option<string?> _data = new("--data")
@@ -35,24 +36,22 @@ internal sealed class ManifestOverrides
     }
 
     /// <summary>
-    /// Reads the manifest and applies the overrides (and <paramref name="more"/>), loads the plugins (next to the program,
-    /// --plugins, then the manifest's "plugins"), and binds the manifest against the resulting block catalogue.
+    /// Reads the manifest and applies the overrides (and <paramref name="more"/>), builds the command's host with the
+    /// plugins (next to the program, --plugins, then the manifest's "plugins"), and binds the manifest with the host's
+    /// loader. The caller disposes the host once the command is done.
     /// </summary>
-    public LoadedManifest Load(ParseResult parse, string path, IEnumerable<string>? more = null)
+    public (ServiceProvider Host, MethodDefinition Method) Load(ParseResult parse, string path, params FieldAssignment[] more)
     {
         var document = ManifestDocument.Load(path);
-        foreach (var assignment in From(parse).Concat(more ?? []))
-        {
-            document.Set(assignment);
-        }
-        var services = Services(parse, document);
+        document.Apply(From(parse).Concat(more));
+        var host = Host(parse, document);
         try
         {
-            return new LoadedManifest(services, services.GetRequiredService<ManifestLoader>().Load(document));
+            return (host, host.GetRequiredService<ManifestLoader>().Load(document));
         }
         catch
         {
-            services.Dispose();
+            host.Dispose();
             throw;
         }
     }
@@ -60,32 +59,25 @@ internal sealed class ManifestOverrides
     /// <summary>The --plugins folders as given.</summary>
     public IReadOnlyList<string> PluginFolders(ParseResult parse) => _plugins.Folders(parse);
 
-    /// <summary>The block catalogue for <paramref name="document"/>: built-in blocks and every plugin it may use.</summary>
-    public ServiceProvider Services(ParseResult parse, ManifestDocument document) => _plugins.Services(parse, document);
+    /// <summary>The host for <paramref name="document"/>: its registry holds the built-in blocks and every plugin it may use.</summary>
+    public ServiceProvider Host(ParseResult parse, ManifestDocument document) => _plugins.Host(parse, document);
 
-    public IEnumerable<string> From(ParseResult parse)
+    /// <summary>Every --set in order, then --data, --clusters and --seed with the values they were parsed to.</summary>
+    public IReadOnlyList<FieldAssignment> From(ParseResult parse)
     {
-        foreach (var assignment in parse.GetValue(_set) ?? [])
-        {
-            yield return assignment;
-        }
+        var overrides = (parse.GetValue(_set) ?? []).Select(FieldAssignment.Parse).ToList();
         if (parse.GetValue(_data) is { } data)
         {
-            yield return $"data.source=\"{data.Replace("\\", "\\\\").Replace("\"", "\\\"")}\"";
+            overrides.Add(FieldAssignment.Of("data.source", JsonValue.Create(data), $"--data '{data}'"));
         }
         if (parse.GetValue(_clusters) is { } clusters)
         {
-            yield return $"clusters={clusters}";
+            overrides.Add(FieldAssignment.Of("clusters", JsonValue.Create(clusters), $"--clusters {clusters}"));
         }
         if (parse.GetValue(_seed) is { } seed)
         {
-            yield return $"seed={seed}";
+            overrides.Add(FieldAssignment.Of("seed", JsonValue.Create(seed), $"--seed {seed}"));
         }
+        return overrides;
     }
-}
-
-/// <summary>A bound manifest and the services (block catalogue, plugins) it was bound with; disposing ends the services.</summary>
-internal sealed record LoadedManifest(ServiceProvider Services, MethodDefinition Method) : IDisposable
-{
-    public void Dispose() => Services.Dispose();
 }

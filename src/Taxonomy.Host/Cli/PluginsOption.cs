@@ -23,9 +23,12 @@ internal sealed class PluginsOption
     /// <summary>The --plugins folders as given, for commands that pass them on to `taxonomy run`.</summary>
     public IReadOnlyList<string> Folders(ParseResult parse) => parse.GetValue(_folders) ?? [];
 
-    /// <summary>The built-in blocks plus those of every plugin found next to the program, on the command line and in the manifest.</summary>
-    public ServiceProvider Services(ParseResult parse, ManifestDocument? manifest = null) =>
-        TaxonomyServices.Create(
+    /// <summary>
+    /// The command's host (<see cref="TaxonomyHost"/>): its registry holds the built-in blocks plus those of every plugin
+    /// found next to the program, on the command line and in the manifest. The caller disposes it.
+    /// </summary>
+    public ServiceProvider Host(ParseResult parse, ManifestDocument? manifest = null) =>
+        TaxonomyHost.Create(
             new[] { new PluginFolder(PluginHost.DefaultFolder, "plugins next to the program", Optional: true) }
                 .Concat((parse.GetValue(_folders) ?? []).Select(folder => new PluginFolder(folder, "--plugins")))
                 .Concat(manifest?.PluginFolders() ?? []));

@@ -1,6 +1,8 @@
 using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
 using Taxonomy.Host.Output;
 using Taxonomy.Host.Running;
+using Taxonomy.Host.Training;
 
 namespace Taxonomy.Host.Cli;
 
@@ -25,14 +27,15 @@ internal static class RunCommand
             {
                 throw new Manifest.ManifestException($"--epochs must be at least 1, got {parse.GetValue(epochs)}.");
             }
-            using var loaded = options.Load(parse, parse.GetValue(manifest)!);
-            var (services, method) = (loaded.Services, loaded.Method);
+            var (host, method) = options.Load(parse, parse.GetValue(manifest)!);
+            using var services = host;
             var given = parse.GetResult(output) is { Implicit: false }
                 ? parse.GetValue(output)
                 : Path.Combine("runs", $"{Slug(method.Name)}-seed{method.Settings.Seed}");
             // Checked, locked and staged before any data is read: a bad --out fails in a second, not after the training.
             using var folder = RunFolder.Open(given, Console.Out);
-            var result = new MethodRunner(services, Console.Out).Run(method, Path.Combine(folder.Staging, RunWriter.BranchFile), parse.GetValue(epochs));
+            var result = TaxonomyHost.Runner(services, Console.Out)
+                .Run(method, Path.Combine(folder.Staging, RunWriter.BranchFile), parse.GetValue(epochs));
             StageException.During($"writing the results to '{folder.Staging}'", () => RunWriter.Write(folder.Staging, result));
             folder.Commit();
             foreach (var phase in result.Phases)

@@ -23,8 +23,9 @@ internal static class SchemaCommand
         plugins.AddTo(command);
         command.SetAction(parse =>
         {
-            using var services = plugins.Services(parse);
-            var text = ManifestSchema.Text(services.GetRequiredService<BlockRegistry>());
+            using var host = plugins.Host(parse);
+            var registry = host.GetRequiredService<BlockRegistry>();
+            var text = ManifestSchema.Text(registry);
             if (parse.GetValue(output) is not { } file)
             {
                 Console.Write(text);

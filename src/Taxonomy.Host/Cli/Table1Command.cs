@@ -35,14 +35,15 @@ internal static class Table1Command
             }
             _ = Output.OutPath.Resolve(parse.GetValue(output));   // a bad --out fails now, not after every row has run
             var files = Table1Runner.Manifests(parse.GetValue(rows)!, parse.GetValue(filter));
-            var assignments = overrides.From(parse).ToList();
+            // As `--set` would write them (a typed --data or --seed too): each row's process gets them on its command line.
+            var assignments = overrides.From(parse).Select(assignment => assignment.Text).ToList();
             var directory = parse.GetValue(output)!;
             if (parse.GetValue(jobs) is var n && n < 1)
             {
                 throw new Manifest.ManifestException($"--jobs must be at least 1, got {n}.");
             }
             var entries = Table1Runner.Run(files, assignments, limit, directory, n, Console.Out,
-                document => overrides.Services(parse, document), overrides.PluginFolders(parse));
+                document => overrides.Host(parse, document), overrides.PluginFolders(parse));
             Table1Writer.Write(directory, entries, Caption(assignments, limit));
             Console.WriteLine($"table1: {entries.Count(e => e.Failure is null)} of {entries.Count} rows ran; " +
                               $"{Path.Combine(directory, "table1.md")}, {Path.Combine(directory, "table1.csv")}");

@@ -16,12 +16,12 @@ internal static class ValidateCommand
         overrides.AddTo(command);
         command.SetAction(parse =>
         {
-            using var loaded = overrides.Load(parse, parse.GetValue(manifest)!);
-            var method = loaded.Method;
+            var (host, method) = overrides.Load(parse, parse.GetValue(manifest)!);
+            using var services = host;
             DataCatalog.Check(method.Settings.Data, method.Directory, method.File);
-            using var scope = loaded.Services.CreateScope();
-            using var pipeline = Pipeline.Compose(method, scope.ServiceProvider);
-            Training.Preflight.Check(method, pipeline, epochLimit: null);   // branch.weights and the cache folder, as run checks them
+            using var pipeline = Pipeline.Compose(method);
+            Training.Preflight.Check(method, pipeline, epochLimit: null,   // branch.weights and the cache folder, as run checks them
+                services.GetRequiredService<Training.PretrainingCache>());
             Console.WriteLine($"{method.File}: valid. {method.Name} = " + string.Join(" | ",
                 method.Preprocessors.Concat(method.Blocks.Values).Select(s => s.Describe())));
             return 0;

@@ -2,29 +2,29 @@ using Taxonomy.Abstractions.Blocks;
 using Taxonomy.Abstractions.Registration;
 using Taxonomy.Abstractions.Training;
 using Taxonomy.Host.Manifest;
-using Taxonomy.Host.Registry;
 
 namespace Taxonomy.Host.Composition;
 
 /// <summary>
-/// The eight blocks of one method, created from a <see cref="MethodDefinition"/> inside a run's service scope,
-/// and checked to fit together before any data is touched.
+/// The eight blocks of one method, created from a <see cref="MethodDefinition"/> by their registry descriptors (each
+/// from its options alone), and checked to fit together before any data is touched. The pipeline owns the blocks and
+/// disposes those that are disposable.
 /// </summary>
 public sealed class Pipeline : IDisposable
 {
     private readonly Dictionary<IBlock, BlockSpec> _specs = new(ReferenceEqualityComparer.Instance);
 
-    private Pipeline(MethodDefinition method, IServiceProvider services)
+    private Pipeline(MethodDefinition method)
     {
         Method = method;
-        Preprocessors = method.Preprocessors.Select(s => Create<IPreprocessor>(s, services)).ToList();
-        Branch = Create<IBranch>(method[BlockRole.Branch], services);
-        FeatureSelector = Create<IFeatureSelector>(method[BlockRole.FeatureSelector], services);
-        NonClusteringLoss = Create<INonClusteringLoss>(method[BlockRole.NonClusteringLoss], services);
-        ClusteringLoss = Create<IClusteringLoss>(method[BlockRole.ClusteringLoss], services);
-        Schedule = Create<ILossSchedule>(method[BlockRole.Schedule], services);
-        ClusterUpdater = Create<IClusterUpdater>(method[BlockRole.ClusterUpdater], services);
-        PostClustering = Create<IPostClustering>(method[BlockRole.PostClustering], services);
+        Preprocessors = method.Preprocessors.Select(s => Create<IPreprocessor>(s)).ToList();
+        Branch = Create<IBranch>(method[BlockRole.Branch]);
+        FeatureSelector = Create<IFeatureSelector>(method[BlockRole.FeatureSelector]);
+        NonClusteringLoss = Create<INonClusteringLoss>(method[BlockRole.NonClusteringLoss]);
+        ClusteringLoss = Create<IClusteringLoss>(method[BlockRole.ClusteringLoss]);
+        Schedule = Create<ILossSchedule>(method[BlockRole.Schedule]);
+        ClusterUpdater = Create<IClusterUpdater>(method[BlockRole.ClusterUpdater]);
+        PostClustering = Create<IPostClustering>(method[BlockRole.PostClustering]);
     }
 
     public MethodDefinition Method { get; }
@@ -38,9 +38,9 @@ public sealed class Pipeline : IDisposable
     public IPostClustering PostClustering { get; }
 
     /// <summary>Creates the blocks and runs every composition rule; throws one error (one line) listing all problems.</summary>
-    public static Pipeline Compose(MethodDefinition method, IServiceProvider services)
+    public static Pipeline Compose(MethodDefinition method)
     {
-        var pipeline = new Pipeline(method, services);
+        var pipeline = new Pipeline(method);
         var errors = pipeline.Check();
         if (errors.Count > 0)
         {
@@ -116,12 +116,12 @@ public sealed class Pipeline : IDisposable
         }
     }
 
-    private T Create<T>(BlockSpec spec, IServiceProvider services) where T : IBlock
+    private T Create<T>(BlockSpec spec) where T : IBlock
     {
         IBlock block;
         try
         {
-            block = BlockRegistry.Create(spec.Descriptor, spec.Options, services);
+            block = spec.Descriptor.Create(spec.Options);
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException)
         {

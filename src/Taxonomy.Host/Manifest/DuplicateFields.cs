@@ -4,7 +4,7 @@ namespace Taxonomy.Host.Manifest;
 
 /// <summary>
 /// Finds a field written twice in one JSON object. Manifest fields are read case-insensitively, so "seed" and "Seed"
-/// are the same field: a JSON tree would keep both (and the configuration one of them, silently) or fail on an exact
+/// are the same field: a JSON tree would keep both (and the binder one of them, silently) or fail on an exact
 /// repeat with an exception that names neither the field nor the line.
 /// </summary>
 internal static class DuplicateFields

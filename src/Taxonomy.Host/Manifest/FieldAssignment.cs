@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Taxonomy.Abstractions.Registration;
@@ -7,7 +8,8 @@ using Taxonomy.Abstractions.Registration;
 namespace Taxonomy.Host.Manifest;
 
 /// <summary>
-/// One --set FIELD=VALUE, applied to the manifest's JSON. FIELD is a dotted path whose parts name fields of objects
+/// One override of a manifest field, applied to the manifest's JSON: a --set FIELD=VALUE, or a typed command-line option
+/// (--seed 5 is the field "seed" set to the number 5). FIELD is a dotted path whose parts name fields of objects
 /// (case-insensitively) or elements of lists by their index: "branch.dims.1=4" sets the second element and keeps the
 /// others; an index past the end is refused (lists change length only when set whole). VALUE is JSON when it parses
 /// as JSON (numbers, true, [1,2], {...}), else a string. Setting the "type" of a block section to another block
@@ -18,17 +20,29 @@ internal sealed class FieldAssignment
 {
     private const string TypeField = "type";
 
-    private readonly string _text;
+    private static readonly JsonSerializerOptions s_text = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    /// <summary>Who asked for it, for messages: "--set 'seed=5'", "--seed 5".</summary>
+    private readonly string _origin;
     private readonly string[] _path;
     private readonly JsonNode? _value;
 
-    private FieldAssignment(string text, string[] path, JsonNode? value)
+    private FieldAssignment(string origin, string text, string[] path, JsonNode? value)
     {
-        _text = text;
+        _origin = origin;
+        Text = text;
         _path = path;
         _value = value;
     }
 
+    /// <summary>FIELD=VALUE, as given or, for a typed option, as --set would write it: "seed=5", "data.source=\"x.csv\"".</summary>
+    public string Text { get; }
+
+    /// <summary>The field at the dotted <paramref name="path"/> set to <paramref name="value"/>, asked for by <paramref name="origin"/>.</summary>
+    public static FieldAssignment Of(string path, JsonNode value, string origin) =>
+        new(origin, $"{path}={value.ToJsonString(s_text)}", path.Split('.'), value);
+
+    /// <summary>A --set FIELD=VALUE (see the class summary); the text is parsed here, once.</summary>
     public static FieldAssignment Parse(string text)
     {
         var eq = text.IndexOf('=');
@@ -41,7 +55,7 @@ internal sealed class FieldAssignment
         {
             throw new ManifestException($"--set '{text}': the field path has an empty part.");
         }
-        return new FieldAssignment(text, path, Shorthand(path, ParseValue(text, text[(eq + 1)..])));
+        return new FieldAssignment($"--set '{text}'", text, path, Shorthand(path, ParseValue(text, text[(eq + 1)..])));
     }
 
     public void ApplyTo(JsonObject root)
@@ -106,7 +120,7 @@ internal sealed class FieldAssignment
                 section.Remove(option);
             }
         }
-        replace(_value);
+        replace(_value?.DeepClone());   // one assignment may apply to several manifests (table1), a node to one tree
     }
 
     private bool ChangesBlockType(JsonNode? current, int depth) =>
@@ -181,5 +195,5 @@ internal sealed class FieldAssignment
         return value;
     }
 
-    private ManifestException Error(string message) => new($"--set '{_text}': {message}.");
+    private ManifestException Error(string message) => new($"{_origin}: {message}.");
 }

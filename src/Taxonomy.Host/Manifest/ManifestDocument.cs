@@ -6,9 +6,8 @@ using Taxonomy.Host.Plugins;
 namespace Taxonomy.Host.Manifest;
 
 /// <summary>
-/// The manifest's JSON with command-line overrides applied. Overrides are applied to the JSON tree, not as a
-/// later configuration provider, so that a list given with --set replaces the whole list (a configuration
-/// provider would override index by index and keep the old tail). Parsing refuses a field written twice.
+/// The manifest's JSON tree, with "extends" merged and overrides applied (<see cref="Apply"/>); the loader binds from
+/// this same tree. Parsing refuses a field written twice.
 /// </summary>
 public sealed class ManifestDocument
 {
@@ -130,10 +129,14 @@ public sealed class ManifestDocument
         DuplicateFields.Find(Encoding.UTF8.GetBytes(json),
             new JsonReaderOptions { CommentHandling = s_options.CommentHandling, AllowTrailingCommas = s_options.AllowTrailingCommas });
 
-    /// <summary>Applies "a.b.c=value" (see <see cref="FieldAssignment"/>).</summary>
-    public void Set(string assignment) => FieldAssignment.Parse(assignment).ApplyTo(Root);
-
-    public string ToJson() => Root.ToJsonString();
+    /// <summary>Applies the overrides in order (see <see cref="FieldAssignment"/>): the one place they change a manifest.</summary>
+    internal void Apply(IEnumerable<FieldAssignment> overrides)
+    {
+        foreach (var assignment in overrides)
+        {
+            assignment.ApplyTo(Root);
+        }
+    }
 
     /// <summary>
     /// The "plugins" field: folders of plugin assemblies, relative to the manifest. It is read before the manifest is
@@ -155,7 +158,7 @@ public sealed class ManifestDocument
             System.IO.Path.GetFullPath(f!.GetValue<string>(), baseDirectory), $"{Path}: {key}[{i}]")).ToList();
     }
 
-    /// <summary>Configuration keys are case-insensitive; keep the manifest's own spelling when overriding.</summary>
+    /// <summary>Manifest fields are case-insensitive; keep the manifest's own spelling when overriding.</summary>
     internal static string? ExistingKey(JsonObject obj, string key) =>
         obj.Select(p => p.Key).FirstOrDefault(k => k.Equals(key, StringComparison.OrdinalIgnoreCase));
 

@@ -1,6 +1,4 @@
-using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Configuration;
 using Taxonomy.Abstractions.Registration;
 using Taxonomy.Blocks.Data;
 using Taxonomy.Host.Registry;
@@ -8,23 +6,20 @@ using Taxonomy.Host.Registry;
 namespace Taxonomy.Host.Manifest;
 
 /// <summary>
-/// Manifest → <see cref="MethodDefinition"/>: JSON plus overrides, read through Microsoft.Extensions.Configuration,
-/// each role's "type" resolved in the registry, options bound strictly. Every error names the file and field.
+/// Manifest → <see cref="MethodDefinition"/>: each role's "type" resolved in the registry, and each section bound
+/// strictly, once, from the manifest's JSON tree. Every error names the file and field. A field set to null, in the
+/// file, by "extends" over a base or by an override, means "not set": the option keeps its default.
 /// </summary>
 public sealed class ManifestLoader(BlockRegistry registry)
 {
-    public MethodDefinition Load(string path, IEnumerable<string>? overrides = null) =>
-        Load(ManifestDocument.Load(path), overrides);
+    public MethodDefinition Load(string path) => Load(ManifestDocument.Load(path));
 
-    public MethodDefinition Load(ManifestDocument document, IEnumerable<string>? overrides = null)
+    /// <param name="document">The manifest with its overrides applied (<see cref="ManifestDocument.Apply"/>).</param>
+    public MethodDefinition Load(ManifestDocument document)
     {
-        foreach (var assignment in overrides ?? [])
-        {
-            document.Set(assignment);
-        }
-        RemoveNulls(document.Root);
+        var root = document.Root;
         var file = document.Path;
-        foreach (var key in document.Root.Select(p => p.Key))
+        foreach (var (key, _) in root.Where(p => p.Value is not null))
         {
             if (!ManifestFields.All.Contains(key, StringComparer.OrdinalIgnoreCase))
             {
@@ -33,11 +28,9 @@ public sealed class ManifestLoader(BlockRegistry registry)
             }
         }
 
-        var settingsJson = new JsonObject(document.Root
-            .Where(p => ManifestFields.Settings.Contains(p.Key, StringComparer.OrdinalIgnoreCase))
-            .Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone())));
-        var settings = (RunSettings)OptionsBinder.Bind(Configuration(settingsJson), typeof(RunSettings),
-            file, "", "the manifest", settingsJson);
+        var settings = (RunSettings)OptionsBinder.Bind(
+            root.Where(p => ManifestFields.Settings.Contains(p.Key, StringComparer.OrdinalIgnoreCase)),
+            typeof(RunSettings), file, "", "the manifest");
         CheckData(settings.Data, file);
         if (!settings.Device.Equals("cpu", StringComparison.OrdinalIgnoreCase))
         {
@@ -45,19 +38,15 @@ public sealed class ManifestLoader(BlockRegistry registry)
                 $"{file}: device: '{settings.Device}' is not available; only \"cpu\" (this TorchSharp build has no CUDA).");
         }
 
-        var root = Configuration(document.Root);
-        var preprocessors = LoadPreprocessors(root.GetSection("preprocessor"), file, Child(document.Root, "preprocessor"));
+        var preprocessors = LoadPreprocessors(Child(root, "preprocessor"), file);
         var blocks = new Dictionary<BlockRole, BlockSpec>();
         foreach (var role in BlockRoles.All.Where(r => r != BlockRole.Preprocessor))
         {
             var field = BlockRoles.Field(role);
-            var section = root.GetSection(field);
-            if (!section.Exists())
-            {
-                throw new ManifestException(
+            blocks[role] = Child(root, field) is { } section && !IsEmpty(section)
+                ? LoadBlock(role, section, field, file)
+                : throw new ManifestException(
                     $"{file}: missing '{field}' ({BlockRoles.Meaning(role)}). Choose one of: {Names(role)}.");
-            }
-            blocks[role] = LoadBlock(role, section, field, file, Child(document.Root, field));
         }
         return new MethodDefinition(file, document.Directory, settings, preprocessors, blocks);
     }
@@ -75,23 +64,24 @@ public sealed class ManifestLoader(BlockRegistry registry)
         }
     }
 
-    private List<BlockSpec> LoadPreprocessors(IConfigurationSection section, string file, JsonNode? json)
+    /// <summary>One preprocessor, a list of them, or none ("preprocessor": [] is no preprocessing).</summary>
+    private List<BlockSpec> LoadPreprocessors(JsonNode? json, string file) => json switch
     {
-        if (!section.Exists() || json is JsonArray { Count: 0 })   // "preprocessor": [] is no preprocessing
-        {
-            return [];
-        }
-        var children = section.GetChildren().ToList();
-        var isList = section.Value is null && children.Count > 0 && children.All(c => int.TryParse(c.Key, out _));
-        return isList
-            ? children.OrderBy(c => int.Parse(c.Key))
-                .Select(c => LoadBlock(BlockRole.Preprocessor, c, $"preprocessor[{c.Key}]", file, Child(json, c.Key))).ToList()
-            : [LoadBlock(BlockRole.Preprocessor, section, "preprocessor", file, json)];
-    }
+        null => [],
+        _ when IsEmpty(json) => [],
+        JsonArray list => list.Select((item, i) => LoadBlock(BlockRole.Preprocessor, item, $"preprocessor[{i}]", file)).ToList(),
+        _ => [LoadBlock(BlockRole.Preprocessor, json, "preprocessor", file)],
+    };
 
-    private BlockSpec LoadBlock(BlockRole role, IConfigurationSection section, string path, string file, JsonNode? json)
+    /// <summary>A block section: { "type": NAME, options } or a bare "NAME" (default options).</summary>
+    private BlockSpec LoadBlock(BlockRole role, JsonNode? section, string path, string file)
     {
-        var type = section.Value ?? section["type"];
+        var type = section switch
+        {
+            JsonValue bare => OptionsReader.Text(bare),
+            JsonObject fields => Child(fields, "type") as JsonValue is { } value ? OptionsReader.Text(value) : null,
+            _ => null,
+        };
         if (string.IsNullOrWhiteSpace(type))
         {
             throw new ManifestException(
@@ -99,58 +89,24 @@ public sealed class ManifestLoader(BlockRegistry registry)
         }
         var descriptor = registry.Find(role, type) ?? throw new ManifestException(
             $"{file}: {path}.type: unknown {BlockRoles.Field(role)} '{type}'. Valid choices: {Names(role)}.");
-        var options = section.Value is not null
-            ? BareOptions(descriptor)
-            : (BlockOptions)OptionsBinder.Bind(section, descriptor.OptionsType, file, path, $"{path} '{type}'",
-                json);
+        var options = section is JsonObject json
+            ? (BlockOptions)OptionsBinder.Bind(json, descriptor.OptionsType, file, path, $"{path} '{type}'")
+            : (BlockOptions)OptionField.Defaults(descriptor.OptionsType);
         options.Type = type;
         return new BlockSpec(descriptor, options, path);
     }
 
-    /// <summary>The member of a JSON object (keys case-insensitive, as the configuration's) or the element of an array.</summary>
-    private static JsonNode? Child(JsonNode? node, string key) => node switch
+    /// <summary>A section with nothing set: {}, [] or only nulls; a role written so is missing.</summary>
+    private static bool IsEmpty(JsonNode json) => json switch
     {
-        JsonObject o => ManifestDocument.ExistingKey(o, key) is { } existing ? o[existing] : null,
-        JsonArray a when int.TryParse(key, out var i) && i >= 0 && i < a.Count => a[i],
-        _ => null,
+        JsonObject fields => fields.All(f => f.Value is null),
+        JsonArray { Count: 0 } => true,
+        _ => false,
     };
 
-    /// <summary>A role written as a bare string, e.g. "postClustering": "kmeans": default options.</summary>
-    private static BlockOptions BareOptions(BlockDescriptor descriptor)
-    {
-        var options = (BlockOptions)Activator.CreateInstance(descriptor.OptionsType)!;
-        options.ApplyDefaults();
-        return options;
-    }
+    /// <summary>The member of a JSON object, its key matched case-insensitively.</summary>
+    private static JsonNode? Child(JsonObject node, string key) =>
+        ManifestDocument.ExistingKey(node, key) is { } existing ? node[existing] : null;
 
     private string Names(BlockRole role) => string.Join(", ", registry.OfRole(role).Select(d => d.Name));
-
-    /// <summary>
-    /// A field set to null, in the file, by "extends" over a base or by --set, means "not set": the option keeps its
-    /// default. Left in, a null scalar would reach the configuration as an empty string and fail validation.
-    /// </summary>
-    private static void RemoveNulls(JsonObject json)
-    {
-        foreach (var (key, value) in json.ToList())
-        {
-            if (value is null)
-            {
-                json.Remove(key);
-            }
-            else if (value is JsonObject section)
-            {
-                RemoveNulls(section);
-            }
-            else if (value is JsonArray list)
-            {
-                foreach (var item in list.OfType<JsonObject>())
-                {
-                    RemoveNulls(item);
-                }
-            }
-        }
-    }
-
-    private static IConfigurationRoot Configuration(JsonObject json) =>
-        new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json.ToJsonString()))).Build();
 }

@@ -1,6 +1,5 @@
 using System.Reflection;
 using McMaster.NETCore.Plugins;
-using Microsoft.Extensions.DependencyInjection;
 using Taxonomy.Abstractions.Blocks;
 using Taxonomy.Abstractions.Registration;
 using Taxonomy.Host.Registry;
@@ -14,8 +13,8 @@ public sealed record PluginFolder(string Path, string Source, bool Optional = fa
 
 /// <summary>
 /// Loads plugin assemblies and lets each <see cref="ITaxonomyPlugin"/> in them register its blocks. Each assembly gets
-/// its own load context (McMaster.NETCore.Plugins; this is the only file that knows it) in which our contract, TorchSharp
-/// and DI resolve to the host's copies, so a plugin's blocks implement *our* interfaces and exchange *our* tensors.
+/// its own load context (McMaster.NETCore.Plugins; this is the only file that knows it) in which our contract and
+/// TorchSharp resolve to the host's copies, so a plugin's blocks implement *our* interfaces and exchange *our* tensors.
 /// Before the loader sees an assembly, <see cref="PluginAssemblyFile"/> checks it and its .deps.json, since the
 /// loader's native dependency resolver aborts the process on some malformed files instead of throwing.
 /// </summary>
@@ -24,7 +23,7 @@ public static class PluginHost
     /// <summary>plugins/ next to the program: each plugin in its own subfolder, plugins/&lt;Name&gt;/&lt;Name&gt;.dll.</summary>
     public static string DefaultFolder { get; } = Path.Combine(AppContext.BaseDirectory, "plugins");
 
-    private static readonly Type[] s_sharedTypes = [typeof(ITaxonomyPlugin), typeof(IBlock), typeof(torch), typeof(IServiceCollection)];
+    private static readonly Type[] s_sharedTypes = [typeof(ITaxonomyPlugin), typeof(IBlock), typeof(torch)];
 
     private static readonly Version s_contract = typeof(ITaxonomyPlugin).Assembly.GetName().Version!;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
 using TorchSharp;
 using Taxonomy.Abstractions.Data;
 using Taxonomy.Abstractions.Registration;
@@ -18,7 +17,9 @@ namespace Taxonomy.Host.Running;
 /// <summary>
 /// Runs one method end to end: data → preprocessing → blocks → training → post-clustering → metrics.
 /// </summary>
-public sealed class MethodRunner(IServiceProvider services, TextWriter log)
+/// <param name="cache">The pre-training cache (the host's), used when the manifest's "pretrainingCache" is on.</param>
+/// <param name="platform">The host's platform layer (<see cref="HostPlatform.Process"/>): called after every epoch, described in the log.</param>
+public sealed class MethodRunner(TextWriter log, PretrainingCache cache, IPlatform platform)
 {
     /// <param name="saveBranchTo">Where to save the trained branch's weights (e.g. DIR/branch.pt), or null.</param>
     /// <param name="epochLimit">Caps every phase's epochs (benchmarks).</param>
@@ -29,10 +30,9 @@ public sealed class MethodRunner(IServiceProvider services, TextWriter log)
         var threads = settings.Threads ?? Environment.ProcessorCount;
         torch.set_num_threads(threads);
 
-        using var scope = services.CreateScope();
-        using var pipeline = StageException.During("composing the blocks", () => Pipeline.Compose(method, scope.ServiceProvider));
+        using var pipeline = StageException.During("composing the blocks", () => Pipeline.Compose(method));
         using var random = new RunRandom(settings.Seed);
-        Preflight.Check(method, pipeline, epochLimit);
+        Preflight.Check(method, pipeline, epochLimit, cache);
         using var raw = StageException.During($"reading the data '{settings.Data.Source}'",
             () => DataCatalog.Load(settings.Data, settings.Seed, method.Directory, log, method.File));
         var clusters = ClusterCount(settings.Clusters, raw, method.File);
@@ -79,9 +79,8 @@ public sealed class MethodRunner(IServiceProvider services, TextWriter log)
 
         using var run = new RunContext(data, pipeline.Branch, pipeline.FeatureSelector, random,
             settings.Kmeans.Create(), clusters, log);
-        var cache = settings.PretrainingCache ? new PretrainingCache(PretrainingCache.DefaultDirectory) : null;
-        var platform = services.GetRequiredService<IPlatform>();
-        var phases = StageException.During(() => Training(run), () => new Trainer(pipeline, run, settings, platform, cache, epochLimit).Train());
+        var phases = StageException.During(() => Training(run),
+            () => new Trainer(pipeline, run, settings, platform, settings.PretrainingCache ? cache : null, epochLimit).Train());
         foreach (var line in platform.Describe())
         {
             log.WriteLine(line);

@@ -18,7 +18,7 @@ public static class SweepCheck
     public static SweepPlan Plan(Grid grid, string directory, Func<ManifestDocument, ServiceProvider>? services = null, bool keepGoing = false)
     {
         // The folders in the order `taxonomy run` loads them: next to the program, --plugins, the manifest's.
-        services ??= document => TaxonomyServices.Create(
+        services ??= document => TaxonomyHost.Create(
             new[] { new PluginFolder(PluginHost.DefaultFolder, "plugins next to the program", Optional: true) }
                 .Concat(grid.Plugins.Select(folder => new PluginFolder(folder, "the grid's plugins")))
                 .Concat(document.PluginFolders()));
@@ -28,8 +28,9 @@ public static class SweepCheck
             try
             {
                 document = ManifestDocument.Load(run.Manifest);
+                document.Apply(run.Assignments.Select(FieldAssignment.Parse));
                 using var provider = services(document);
-                var method = provider.GetRequiredService<ManifestLoader>().Load(document, run.Assignments);
+                var method = provider.GetRequiredService<ManifestLoader>().Load(document);
                 DataCatalog.Check(method.Settings.Data, method.Directory, method.File);
                 return new PlannedRun(run, method.Name, grid.IsTable1 ? TaxonomyRow.From(method).Cells : null);
             }

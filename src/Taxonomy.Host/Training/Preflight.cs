@@ -10,7 +10,7 @@ namespace Taxonomy.Host.Training;
 /// </summary>
 public static class Preflight
 {
-    public static void Check(MethodDefinition method, Pipeline pipeline, int? epochLimit)
+    public static void Check(MethodDefinition method, Pipeline pipeline, int? epochLimit, PretrainingCache cache)
     {
         var branch = method[BlockRole.Branch];
         if (branch.Options is BranchOptions { Weights: { } weights })
@@ -30,7 +30,7 @@ public static class Preflight
         }
         if (method.Settings.PretrainingCache && PretrainingCache.CacheablePhase(pipeline.Schedule.Phases, epochLimit) is not null)
         {
-            new PretrainingCache(PretrainingCache.DefaultDirectory).CheckWritable();
+            cache.CheckWritable();
         }
     }
 }

@@ -15,15 +15,13 @@ namespace Taxonomy.Host.Training;
 /// count and the data's contents included. An entry is used only when its checksum and shapes verify; any other entry
 /// is a miss, trained afresh and replaced.
 /// </summary>
+/// <param name="directory">
+/// The cache's folder (<see cref="Running.HostSettings.CacheFolder"/>: TAXONOMY_CACHE or ~/.cache/taxonomy).
+/// </param>
 public sealed class PretrainingCache(string directory)
 {
     /// <summary>Bump when training semantics or the key change, so old weights are not reused.</summary>
     private const int FormatVersion = 2;
-
-    public static string DefaultDirectory =>
-        Environment.GetEnvironmentVariable("TAXONOMY_CACHE") is { Length: > 0 } custom
-            ? custom
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache", "taxonomy");
 
     public string Directory => directory;
 

@@ -163,21 +163,20 @@ public sealed class ConvAutoencoderBranchTests
     [Test]
     public void The_shipped_conv_manifest_composes_into_a_pipeline()
     {
-        using var services = Manifests.Services();
+        var services = Manifests.Services();
         var method = services.Loader.Load(ShippedManifest);
-        using var scope = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.CreateScope(services.Provider);
-        Assert.That(() => Host.Composition.Pipeline.Compose(method, scope.ServiceProvider).Dispose(), Throws.Nothing);
+        Assert.That(() => Host.Composition.Pipeline.Compose(method).Dispose(), Throws.Nothing);
         Assert.That(method.Preprocessors.Select(p => p.Descriptor.Name), Is.EqualTo(new[] { "unit-scale", "reshape" }));
     }
 
     [Test]
     public void A_tiny_run_of_the_conv_manifest_clusters_digits()
     {
-        using var services = Manifests.Services();
+        var services = Manifests.Services();
         var method = services.Loader.Load(ShippedManifest,
             ["data.limit=300", "schedule.epochs=2", "postClustering.restarts=2", "log.metricsEvery=0", "pretrainingCache=false"]);
         var log = new StringWriter();
-        var result = new MethodRunner(services.Provider, log).Run(method);
+        var result = Manifests.Runner(log).Run(method);
         Assert.That(log.ToString(), Does.Contain("sample shape [1, 8, 8]"));
         Assert.That(result.Samples, Is.EqualTo(300));
         Assert.That(result.Phases.Single().EpochsRun, Is.EqualTo(2));

@@ -103,13 +103,13 @@ public sealed class AgglomerativeTests
     [Test]
     public void The_shipped_ae_ward_manifest_clusters_separated_blobs()
     {
-        using var services = Manifests.Services();
+        var services = Manifests.Services();
         var definition = services.Loader.Load(Path.Combine(TestPaths.RepositoryRoot, "manifests", "ae-ward.json"), [
             "data={\"source\": \"blobs\", \"perCluster\": 50, \"clusters\": 4, \"dimensions\": 8}",
             "branch.dims=[32, 8]", "schedule.epochs=10", "optimizer.batchSize=32", "optimizer.learningRate=0.01",
             "log.metricsEvery=0", "threads=1", "pretrainingCache=false"]);
 
-        var result = new Taxonomy.Host.Running.MethodRunner(services.Provider, TextWriter.Null).Run(definition);
+        var result = Manifests.Runner(TextWriter.Null).Run(definition);
 
         Assert.That(result.Metrics!.Accuracy, Is.GreaterThanOrEqualTo(0.95));
     }

@@ -17,7 +17,7 @@ public sealed class DegenerateResultTests
         using var services = Manifests.Services();
         var method = services.Loader.Load(ManifestDocument.Parse(manifest.ToJsonString(), Manifests.File), [$"postClustering={postClustering}"]);
         var log = new StringWriter();
-        return (new MethodRunner(services.Provider, log).Run(method), log.ToString());
+        return (services.Runner(log).Run(method), log.ToString());
     }
 
     [Test]

@@ -291,9 +291,9 @@ public sealed class BranchWeightsIntegrityTests : IntegrityFixture
     public void The_shipped_case_study_network_verifies_and_loads_into_its_manifests_branch_without_the_data()
     {
         var shipped = Path.Combine(TestPaths.RepositoryRoot, "data", "pretrained", "conv-case-study-fashion-mnist-seed0.pt");
-        using var services = Manifests.Services();
+        var services = Manifests.Services();
         var method = services.Loader.Load(Path.Combine(TestPaths.RepositoryRoot, "manifests", "conv-case-study.json"), []);
-        using var pipeline = Taxonomy.Host.Composition.Pipeline.Compose(method, services.Provider);
+        using var pipeline = Taxonomy.Host.Composition.Pipeline.Compose(method);
         pipeline.Branch.Build([1, 28, 28], clusters: 10);
 
         var verified = BranchWeights.Verify(shipped, requireChecksum: true);
@@ -374,10 +374,10 @@ public sealed class PretrainingCacheIntegrityTests : IntegrityFixture
     {
         (Taxonomy.Host.Running.RunResult Result, string Log) RunInProcess()
         {
-            using var services = Manifests.Services();
+            var services = Manifests.Services();
             var method = services.Loader.Load(Taxonomy.Host.Manifest.ManifestDocument.Parse(Manifest(cache: true).ToJsonString(), Manifests.File), []);
             var log = new StringWriter();
-            return (new Taxonomy.Host.Running.MethodRunner(services.Provider, log).Run(method), log.ToString());
+            return (services.Runner(log).Run(method), log.ToString());
         }
 
         // Whether they overlap is up to the scheduler; whatever the order, none may fail or leave a bad entry.
@@ -604,12 +604,12 @@ public sealed class PretrainingCacheIntegrityTests : IntegrityFixture
         var pipe = Path.Combine(Folder, "data.csv");
         System.Diagnostics.Process.Start("mkfifo", pipe).WaitForExit();
         var csv = WriteCsv("real.csv");
-        using var services = Manifests.Services();
+        var services = Manifests.Services();
 
         string? EntryFor(string source)
         {
             var method = services.Loader.Load(Taxonomy.Host.Manifest.ManifestDocument.Parse(OnCsv(source).ToJsonString(), Manifests.File), []);
-            using var pipeline = Taxonomy.Host.Composition.Pipeline.Compose(method, services.Provider);
+            using var pipeline = Taxonomy.Host.Composition.Pipeline.Compose(method);
             var phase = pipeline.Schedule.Phases[0];
             return new PretrainingCache(Cache).PathFor(method, phase, method.Settings.Optimizer.For(phase.OptimizerKey));
         }

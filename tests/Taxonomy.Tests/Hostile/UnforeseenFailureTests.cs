@@ -1,11 +1,11 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
 using TorchSharp;
 using Taxonomy.Abstractions.Blocks;
 using Taxonomy.Abstractions.Registration;
 using Taxonomy.Abstractions.Training;
 using Taxonomy.Host.Cli;
 using Taxonomy.Host.Manifest;
+using Taxonomy.Host.Registry;
 using Taxonomy.Host.Running;
 using Taxonomy.Tests.TestSupport;
 
@@ -24,10 +24,10 @@ public sealed class UnforeseenFailureTests
         {
             ["type"] = "pretrain-then-joint", ["pretrainEpochs"] = 1, ["clusteringEpochs"] = 2,
         };
-        using var services = TaxonomyServices.Create(registry => registry.Add<ThrowingLoss, LossOptions>());
-        var method = services.GetRequiredService<ManifestLoader>().Load(ManifestDocument.Parse(manifest.ToJsonString(), "m.json"));
+        var registry = BlockCatalogue.Create(blocks => blocks.Add<ThrowingLoss, LossOptions>());
+        var method = new ManifestLoader(registry).Load(ManifestDocument.Parse(manifest.ToJsonString(), "m.json"));
 
-        var failure = Assert.Throws<StageException>(() => new MethodRunner(services, TextWriter.Null).Run(method))!;
+        var failure = Assert.Throws<StageException>(() => Manifests.Runner(TextWriter.Null).Run(method))!;
 
         Assert.That(failure.Stage, Is.EqualTo("training, phase 'clustering', epoch 1"));
         Assert.That(FailureReport.OneLine(failure), Is.EqualTo(

@@ -89,7 +89,7 @@ public sealed class ManifestExtendsTests
             ["extends"] = "base.json",
             ["featureSelector"] = new JsonObject { ["normalize"] = null, ["radius"] = null },
         });
-        using var services = Manifests.Services();
+        var services = Manifests.Services();
 
         var definition = services.Loader.Load(child);
 
@@ -134,7 +134,7 @@ public sealed class ManifestExtendsTests
     [Test]
     public void Every_table1_row_manifest_is_valid()
     {
-        using var services = Manifests.Services();
+        var services = Manifests.Services();
         var rows = Directory.GetFiles(Path.Combine(TestPaths.RepositoryRoot, "manifests", "table1"), "*.json");
         Assert.That(rows, Is.Not.Empty);
         foreach (var row in rows)

@@ -112,6 +112,44 @@ public sealed class ManifestLoaderTests
     }
 
     [Test]
+    public void An_unknown_option_is_reported_before_a_mistyped_one_wherever_it_stands()
+    {
+        var manifest = Manifests.AeKMeans();
+        manifest["branch"]!["dropout"] = "lots";
+        manifest["branch"]!["dimz"] = new JsonArray(10);
+        Assert.That(Manifests.LoadError(manifest), Does.StartWith($"{Manifests.File}: branch.dimz: unknown option"));
+    }
+
+    [Test]
+    public void An_enum_option_given_as_a_number_is_refused_with_its_choices()
+    {
+        var manifest = Manifests.AeKMeans();
+        manifest["nonClusteringLoss"]!["metric"] = 1;
+        Assert.That(Manifests.LoadError(manifest), Is.EqualTo(
+            $"{Manifests.File}: nonClusteringLoss.metric: '1' is not a valid choice; valid: mse, bce"));
+    }
+
+    [Test]
+    public void A_null_element_of_a_list_is_refused_naming_the_element()
+    {
+        var manifest = Manifests.AeKMeans();
+        manifest["branch"]!["dims"] = new JsonArray(32, null);
+        Assert.That(Manifests.LoadError(manifest), Is.EqualTo(
+            $"{Manifests.File}: branch.dims[1]: expected a whole number, got null"));
+    }
+
+    [Test]
+    public void Numbers_written_as_strings_are_read_as_numbers()
+    {
+        var manifest = Manifests.AeKMeans();
+        manifest["schedule"]!["epochs"] = "7";
+        manifest["optimizer"]!["learningRate"] = "1e-3";
+        var method = Manifests.Load(manifest);
+        Assert.That(method.Settings.Optimizer.LearningRate, Is.EqualTo(0.001));
+        Assert.That(Host.Running.MethodRunner.Effective(method)["schedule"]!["epochs"]!.GetValue<int>(), Is.EqualTo(7));
+    }
+
+    [Test]
     public void An_out_of_range_value_is_rejected_with_its_range()
     {
         var manifest = Manifests.AeKMeans();
@@ -243,7 +281,7 @@ public sealed class ManifestLoaderTests
         var folder = Path.Combine(TestPaths.RepositoryRoot, "manifests");
         var files = Directory.GetFiles(folder, "*.json", SearchOption.AllDirectories);
         Assert.That(files, Is.Not.Empty);
-        using var services = Manifests.Services(PluginFiles.Folder(PluginFiles.Root));   // as shipped: the sample plugin in plugins/
+        var services = Manifests.Services(PluginFiles.Folder(PluginFiles.Root));   // as shipped: the sample plugin in plugins/
         foreach (var file in files)
         {
             Assert.That(() => services.Loader.Load(file), Throws.Nothing, file);
@@ -255,7 +293,7 @@ public sealed class ManifestLoaderTests
     {
         // result.json keeps the effective manifest so a run can be repeated: every option (enum spellings included) must
         // read back as written.
-        using var services = Manifests.Services(PluginFiles.Folder(PluginFiles.Root));
+        var services = Manifests.Services(PluginFiles.Folder(PluginFiles.Root));
         var folder = Path.Combine(TestPaths.RepositoryRoot, "manifests");
         foreach (var file in Directory.GetFiles(folder, "*.json", SearchOption.AllDirectories))
         {

@@ -36,10 +36,10 @@ public sealed class DiscriminativeMethodTests
 
     internal static RunResult Run(string method, params string[] overrides)
     {
-        using var services = Manifests.Services();
+        var services = Manifests.Services();
         var file = Path.Combine(TestPaths.RepositoryRoot, "manifests", method + ".json");
         var definition = services.Loader.Load(file, overrides);
-        return new MethodRunner(services.Provider, TextWriter.Null).Run(definition);
+        return Manifests.Runner(TextWriter.Null).Run(definition);
     }
 
     [TestCase("imsat-vat")]

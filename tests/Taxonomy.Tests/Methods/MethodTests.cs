@@ -47,10 +47,10 @@ public sealed class MethodTests
 
     private static RunResult Run(string method, string[] shrink, string[] overrides)
     {
-        using var services = Manifests.Services();
+        var services = Manifests.Services();
         var file = Path.Combine(TestPaths.RepositoryRoot, "manifests", method + ".json");
         var definition = services.Loader.Load(file, shrink.Concat(overrides));
-        return new MethodRunner(services.Provider, TextWriter.Null).Run(definition);
+        return Manifests.Runner(TextWriter.Null).Run(definition);
     }
 
     [TestCase("dec", "clusterUpdater.everyIterations=14")]
@@ -122,12 +122,12 @@ public sealed class MethodTests
     {
         // The case study refreshes P at each epoch's first batch, so its tolerance stop comes before that epoch's first
         // step: that epoch must not be counted, nor logged as an epoch with a zero loss.
-        using var services = Manifests.Services();
+        var services = Manifests.Services();
         var file = Path.Combine(TestPaths.RepositoryRoot, "manifests", "conv-case-study.json");
         var definition = services.Loader.Load(file, s_smallImages.Append("schedule.clusteringEpochs=200"));
         using var log = new StringWriter();
 
-        var phase = new MethodRunner(services.Provider, log).Run(definition).Phases[1];
+        var phase = Manifests.Runner(log).Run(definition).Phases[1];
 
         const int batchesPerEpoch = 7;   // 200 points in batches of 32
         Assert.That(phase.StoppedByUpdater, Is.True);

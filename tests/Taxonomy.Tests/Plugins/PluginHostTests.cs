@@ -1,6 +1,5 @@
 using System.Runtime.Loader;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
 using Taxonomy.Abstractions.Blocks;
 using Taxonomy.Abstractions.Registration;
 using Taxonomy.Host.Manifest;
@@ -143,11 +142,11 @@ public sealed class PluginHostTests
     {
         var manifest = Manifests.AeKMeans();
         manifest["postClustering"] = new JsonObject { ["type"] = "gmm", ["covariance"] = "diag", ["restarts"] = 2 };
-        using var services = TaxonomyServices.Create([PluginFiles.Folder(PluginFiles.GmmFolder)]);
-        var method = services.GetRequiredService<ManifestLoader>().Load(ManifestDocument.Parse(manifest.ToJsonString(), Manifests.File));
+        var registry = BlockCatalogue.Create([PluginFiles.Folder(PluginFiles.GmmFolder)]);
+        var method = new ManifestLoader(registry).Load(ManifestDocument.Parse(manifest.ToJsonString(), Manifests.File));
         var log = new StringWriter();
 
-        var result = new MethodRunner(services, log).Run(method);
+        var result = Manifests.Runner(log).Run(method);
 
         Assert.That(result.Metrics!.Accuracy, Is.GreaterThanOrEqualTo(0.99));
         Assert.That(log.ToString(), Does.Contain("gmm restart 2/2: log-likelihood"));
@@ -159,9 +158,9 @@ public sealed class PluginHostTests
     {
         var manifest = Manifests.AeKMeans();
         manifest["postClustering"] = new JsonObject { ["type"] = "gmm", ["covariance"] = "spherical" };
-        using var services = TaxonomyServices.Create([PluginFiles.Folder(PluginFiles.GmmFolder)]);
+        var registry = BlockCatalogue.Create([PluginFiles.Folder(PluginFiles.GmmFolder)]);
 
-        var error = Assert.Throws<ManifestException>(() => services.GetRequiredService<ManifestLoader>()
+        var error = Assert.Throws<ManifestException>(() => new ManifestLoader(registry)
             .Load(ManifestDocument.Parse(manifest.ToJsonString(), Manifests.File)))!.Message;
         Assert.That(error, Does.Contain("postClustering.covariance: 'spherical' is not a valid choice; valid: full, diag"));
     }

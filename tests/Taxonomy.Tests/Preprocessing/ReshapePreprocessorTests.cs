@@ -35,9 +35,9 @@ public sealed class ReshapePreprocessorTests
         manifest["preprocessor"] = new JsonArray(
             new JsonObject { ["type"] = "unit-scale" },
             new JsonObject { ["type"] = "reshape", ["shape"] = new JsonArray(1, 8, 9) });
-        using var services = Manifests.Services();
+        var services = Manifests.Services();
         var method = services.Loader.Load(Host.Manifest.ManifestDocument.Parse(manifest.ToJsonString(), Manifests.File));
-        var error = Assert.Throws<Host.Manifest.ManifestException>(() => new Host.Running.MethodRunner(services.Provider, TextWriter.Null).Run(method))!;
+        var error = Assert.Throws<Host.Manifest.ManifestException>(() => services.Runner(TextWriter.Null).Run(method))!;
         Assert.That(error.Message, Is.EqualTo(
             $"{Manifests.File}: preprocessor[1] ('reshape'): cannot reshape samples of shape [64] (64 values) to [1, 8, 9] (72 values)"));
     }

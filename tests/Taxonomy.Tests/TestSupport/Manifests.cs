@@ -1,9 +1,11 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Taxonomy.Host.Composition;
 using Taxonomy.Host.Manifest;
 using Taxonomy.Host.Plugins;
 using Taxonomy.Host.Registry;
 using Taxonomy.Host.Running;
+using Taxonomy.Host.Training;
 
 namespace Taxonomy.Tests.TestSupport;
 
@@ -31,13 +33,19 @@ public static class Manifests
         ["log"] = new JsonObject { ["metricsEvery"] = 0 },
     };
 
-    public static ServiceProviderHolder Services(params PluginFolder[] plugins) => new(TaxonomyServices.Create(plugins, TestBlocks.Register));
+    /// <summary>
+    /// The host as a command builds it; its registry holds the built-in blocks, the test blocks and those of <paramref name="plugins"/>.
+    /// </summary>
+    public static ServiceProvider Host(params PluginFolder[] plugins) => TaxonomyHost.Create(plugins, TestBlocks.Register);
 
-    public static MethodDefinition Load(JsonObject manifest, params string[] overrides)
-    {
-        using var services = Services();
-        return services.Loader.Load(ManifestDocument.Parse(manifest.ToJsonString(), File), overrides);
-    }
+    /// <summary>The host's registry and loader (see <see cref="Host"/>).</summary>
+    public static Catalogue Services(params PluginFolder[] plugins) => new(Host(plugins));
+
+    /// <summary>A method runner with the host's pre-training cache (TAXONOMY_CACHE as the environment has it now).</summary>
+    public static MethodRunner Runner(TextWriter log) => Services().Runner(log);
+
+    public static MethodDefinition Load(JsonObject manifest, params string[] overrides) =>
+        Services().Loader.Load(ManifestDocument.Parse(manifest.ToJsonString(), File), overrides);
 
     /// <summary>
     /// The message of the <see cref="ManifestException"/> composing this manifest's blocks throws (the checks
@@ -51,13 +59,12 @@ public static class Manifests
         ComposeError(services => services.Loader.Load(
             Path.Combine(TestPaths.RepositoryRoot, "manifests", shipped + ".json"), overrides));
 
-    private static string? ComposeError(Func<ServiceProviderHolder, MethodDefinition> load)
+    private static string? ComposeError(Func<Catalogue, MethodDefinition> load)
     {
-        using var services = Services();
-        var method = load(services);
+        var method = load(Services());
         try
         {
-            using var pipeline = Pipeline.Compose(method, services.Provider);
+            using var pipeline = Pipeline.Compose(method);
             return null;
         }
         catch (ManifestException e)
@@ -70,14 +77,30 @@ public static class Manifests
     public static string LoadError(JsonObject manifest, params string[] overrides) =>
         Assert.Throws<ManifestException>(() => Load(manifest, overrides))!.Message;
 
-    public sealed class ServiceProviderHolder(Microsoft.Extensions.DependencyInjection.ServiceProvider provider) : IDisposable
+    /// <summary>A host's block registry, its loader (applying --set overrides as the command line does) and runner.</summary>
+    public sealed class Catalogue(ServiceProvider host) : IDisposable
     {
-        public Microsoft.Extensions.DependencyInjection.ServiceProvider Provider => provider;
+        /// <summary>The host itself, for code that takes the command's provider (sweep checks).</summary>
+        public ServiceProvider Provider => host;
 
-        public ManifestLoader Loader => new(Registry);
+        public OverridingLoader Loader => new(host.GetRequiredService<ManifestLoader>());
 
-        public BlockRegistry Registry => (BlockRegistry)provider.GetService(typeof(BlockRegistry))!;
+        public BlockRegistry Registry => host.GetRequiredService<BlockRegistry>();
 
-        public void Dispose() => provider.Dispose();
+        public MethodRunner Runner(TextWriter log) => TaxonomyHost.Runner(host, log);
+
+        public void Dispose() => host.Dispose();
+    }
+
+    public sealed class OverridingLoader(ManifestLoader loader)
+    {
+        public MethodDefinition Load(string path, IEnumerable<string>? overrides = null) =>
+            Load(ManifestDocument.Load(path), overrides);
+
+        public MethodDefinition Load(ManifestDocument document, IEnumerable<string>? overrides = null)
+        {
+            document.Apply((overrides ?? []).Select(FieldAssignment.Parse));
+            return loader.Load(document);
+        }
     }
 }

@@ -17,9 +17,9 @@ internal static class SmallImageRows
     /// <summary>Loads manifests/table1/<paramref name="row"/>.json shrunk, with further overrides, and runs it.</summary>
     public static (MethodDefinition Definition, RunResult Result) Run(string row, params string[] overrides)
     {
-        using var services = Manifests.Services();
+        var services = Manifests.Services();
         var file = Path.Combine(TestPaths.RepositoryRoot, "manifests", "table1", row + ".json");
         var definition = services.Loader.Load(file, [.. s_shrink, .. overrides]);
-        return (definition, new MethodRunner(services.Provider, TextWriter.Null).Run(definition));
+        return (definition, Manifests.Runner(TextWriter.Null).Run(definition));
     }
 }

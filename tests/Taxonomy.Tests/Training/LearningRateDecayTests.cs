@@ -32,10 +32,10 @@ public sealed class LearningRateDecayTests
             var file = Path.Combine(Path.GetTempPath(), $"taxonomy-decay-{Guid.NewGuid():N}.pt");
             try
             {
-                using var services = Manifests.Services();
+                var services = Manifests.Services();
                 var method = Manifests.Load(Manifests.AeKMeans(), $"schedule.epochs={epochs}", "optimizer.decayEvery=1",
                     $"optimizer.decay={decay}", "pretrainingCache=false");
-                new MethodRunner(services.Provider, TextWriter.Null).Run(method, saveBranchTo: file);
+                Manifests.Runner(TextWriter.Null).Run(method, saveBranchTo: file);
                 return File.ReadAllBytes(file);
             }
             finally

@@ -11,14 +11,14 @@ public sealed class MemoryTests
     /// <summary>Tensors still alive on this thread after a whole run, over what was alive before it.</summary>
     private static long TensorsLeftAfter(int epochs)
     {
-        using var services = Manifests.Services();
+        var services = Manifests.Services();
         var manifest = Manifests.AeKMeans();
         manifest["log"]!["metricsEvery"] = 1;  // the per-epoch evaluation must not leak either
         var method = services.Loader.Load(ManifestDocument.Parse(manifest.ToJsonString(), Manifests.File), [$"schedule.epochs={epochs}"]);
         GC.Collect();
         GC.WaitForPendingFinalizers();
         var before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
-        new MethodRunner(services.Provider, TextWriter.Null).Run(method);
+        Manifests.Runner(TextWriter.Null).Run(method);
         return DisposeScopeManager.Statistics.ThreadTotalLiveCount - before;
     }
 

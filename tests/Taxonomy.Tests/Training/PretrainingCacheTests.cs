@@ -38,10 +38,10 @@ public sealed class PretrainingCacheTests
 
     private static (RunResult Result, string Log) Run(JsonObject manifest, string? saveBranchTo, int? epochLimit, params string[] overrides)
     {
-        using var services = Manifests.Services();
+        var services = Manifests.Services();
         var method = services.Loader.Load(ManifestDocument.Parse(manifest.ToJsonString(), Manifests.File), overrides);
         var log = new StringWriter();
-        return (new MethodRunner(services.Provider, log).Run(method, saveBranchTo, epochLimit), log.ToString());
+        return (Manifests.Runner(log).Run(method, saveBranchTo, epochLimit), log.ToString());
     }
 
     private static JsonObject Cached()
@@ -150,9 +150,9 @@ public sealed class PretrainingCacheTests
 
     private string ShippedPretrainingFile(string manifest)
     {
-        using var services = Manifests.Services(PluginFiles.Folder(PluginFiles.GmmFolder));
+        var services = Manifests.Services(PluginFiles.Folder(PluginFiles.GmmFolder));
         var method = services.Loader.Load(Path.Combine(TestPaths.RepositoryRoot, "manifests", manifest + ".json"), []);
-        using var pipeline = Pipeline.Compose(method, services.Provider);
+        using var pipeline = Pipeline.Compose(method);
         var phase = pipeline.Schedule.Phases[0];
         Assert.That(phase.Kind, Is.EqualTo(PhaseKind.Pretraining), manifest);
         return new PretrainingCache(_cache).PathFor(method, phase, method.Settings.Optimizer.For(phase.OptimizerKey))!;

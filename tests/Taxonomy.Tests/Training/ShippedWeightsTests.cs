@@ -32,10 +32,10 @@ public sealed class ShippedWeightsTests
     /// <summary>Mean squared reconstruction error of conv-case-study.json's branch on 500 Fashion-MNIST images.</summary>
     private static double ReconstructionError(string? weights)
     {
-        using var services = Manifests.Services();
+        var services = Manifests.Services();
         var method = services.Loader.Load(Path.Combine(TestPaths.RepositoryRoot, "manifests", "conv-case-study.json"),
             ["data.source=fashion-mnist", "data.limit=500", """preprocessor=[{"type":"unit-scale"}]"""]);
-        using var pipeline = Pipeline.Compose(method, services.Provider);
+        using var pipeline = Pipeline.Compose(method);
         using var data = DataCatalog.Load(method.Settings.Data, method.Settings.Seed);
         using var scope = torch.NewDisposeScope();
         var images = pipeline.Preprocessors.Aggregate(data.Features, (x, preprocessor) => preprocessor.Apply(x));

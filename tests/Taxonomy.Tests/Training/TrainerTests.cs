@@ -14,9 +14,9 @@ public sealed class TrainerTests
 
     private static RunResult Run(JsonObject manifest, TextWriter log, params string[] overrides)
     {
-        using var services = Manifests.Services();
+        var services = Manifests.Services();
         var method = services.Loader.Load(ManifestDocument.Parse(manifest.ToJsonString(), Manifests.File), overrides);
-        return new MethodRunner(services.Provider, log).Run(method);
+        return Manifests.Runner(log).Run(method);
     }
 
     [Test]
