@@ -91,8 +91,9 @@ public sealed class SchemaTests
         Assert.That(restarts.Type, Is.EqualTo(JsonObjectType.Integer | JsonObjectType.Null));
         Assert.That(restarts.Minimum, Is.EqualTo(1m));
         Assert.That(restarts.Maximum, Is.EqualTo(1000m));
-        Assert.That(restarts.Default, Is.Not.Null);
-        Assert.That(restarts.Description, Is.Not.Empty);
+        Assert.That(Convert.ToInt32(restarts.Default, System.Globalization.CultureInfo.InvariantCulture), Is.EqualTo(10),
+            "KMeansPostClustering.Options.Restarts' default");
+        Assert.That(restarts.Description, Is.EqualTo("Independent k-means++ restarts; the lowest inertia wins."));
     }
 
     // The loader's list of fields is written by hand, the schema's read from RunSettings: they must not part.
