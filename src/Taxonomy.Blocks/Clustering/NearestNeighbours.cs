@@ -37,9 +37,7 @@ internal static class NearestNeighbours
             // Each chunk's [1024, n] temporaries are freed before the next one.
             using var chunkScope = torch.NewDisposeScope();
             var length = Math.Min(chunk, n - start);
-            var rows = x.narrow(0, start, length);
-            // In place: one [1024, n] buffer instead of three.
-            var d2 = rows.matmul(x.t()).mul_(-2).add_(squared.unsqueeze(0)).add_(squared.narrow(0, start, length).unsqueeze(1));
+            var d2 = PairwiseSquaredDistances.RowsAgainstAll(x, squared, start, length);
             // Exclude each row's own sample (rather than dropping the nearest, which a duplicate may be).
             d2.diagonal(offset: start).fill_(float.PositiveInfinity);
             var (_, nearest) = d2.topk((int)candidates, dim: 1, largest: false, sorted: false);

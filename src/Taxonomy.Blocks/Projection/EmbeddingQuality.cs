@@ -32,8 +32,7 @@ public static class EmbeddingQuality
         {
             using var blockScope = torch.NewDisposeScope();
             var length = Math.Min(BlockRows, n - start);
-            var block = rows.narrow(0, start, length);
-            var d2 = block.matmul(rows.t()).mul_(-2).add_(squaredNorms.unsqueeze(0)).add_(squaredNorms.narrow(0, start, length).unsqueeze(1));
+            var d2 = PairwiseSquaredDistances.RowsAgainstAll(rows, squaredNorms, start, length);
             d2.diagonal(offset: start).fill_(double.PositiveInfinity);
             var chosen = mapNeighbours.narrow(0, start, length);                      // [b, k]
             var chosenD2 = d2.gather(1, chosen).unsqueeze(2);                          // [b, k, 1]

@@ -1,3 +1,4 @@
+using Taxonomy.Blocks.Clustering;
 using TorchSharp;
 
 namespace Taxonomy.Blocks.Projection;
@@ -40,9 +41,7 @@ internal sealed class ExactTsneObjective : ITsneObjective, IDisposable
         {
             using var blockScope = torch.NewDisposeScope();
             var length = Math.Min(BlockRows, n - start);
-            var block = rows.narrow(0, start, length);
-            var d2 = block.matmul(rows.t()).mul_(-2).add_(squaredNorms.unsqueeze(0))
-                .add_(squaredNorms.narrow(0, start, length).unsqueeze(1)).clamp_min_(0);
+            var d2 = PairwiseSquaredDistances.RowsAgainstAll(rows, squaredNorms, start, length).clamp_min_(0);
             d2.diagonal(offset: start).fill_(double.PositiveInfinity);
             conditional.Add(PerplexityCalibration.Conditional(d2, perplexity).MoveToOuterDisposeScope());
         }
@@ -69,10 +68,9 @@ internal sealed class ExactTsneObjective : ITsneObjective, IDisposable
             using var blockScope = torch.NewDisposeScope();
             var length = Math.Min(BlockRows, _n - start);
             var yi = y.narrow(0, start, length);
-            // ‖a‖² + ‖b‖² − 2ab in place, one [block, n] buffer: in float64 its rounding (1e-16 of the squared norms) is
-            // far below the distances that matter, since w = 1 / (1 + d²) hardly moves for d² ≪ 1.
-            var w = yi.matmul(y.t()).mul_(-2).add_(squaredNorms.unsqueeze(0)).add_(squaredNorms.narrow(0, start, length).unsqueeze(1))
-                .clamp_min_(0).add_(1).reciprocal_();
+            // In float64 the rounding of ‖a‖² + ‖b‖² − 2ab (1e-16 of the squared norms) is far below the distances that
+            // matter, since w = 1 / (1 + d²) hardly moves for d² ≪ 1.
+            var w = PairwiseSquaredDistances.RowsAgainstAll(y, squaredNorms, start, length).clamp_min_(0).add_(1).reciprocal_();
             w.diagonal(offset: start).zero_();
             var pw = _p.narrow(0, start, length) * w;
             attractive.Add(WeightedDifferences(pw, yi, y).MoveToOuterDisposeScope());
