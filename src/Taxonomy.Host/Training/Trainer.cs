@@ -156,6 +156,16 @@ public sealed class Trainer(Pipeline pipeline, RunContext run, RunSettings setti
         };
     }
 
+    /// <summary>
+    /// loss × factor with the native scalar disposed only after the multiply returns. With an implicit double → Scalar
+    /// conversion nothing references the Scalar during the native call, so only the GC decides when it is freed.
+    /// </summary>
+    private static torch.Tensor Weighted(torch.Tensor loss, double factor)
+    {
+        using var scalar = factor.ToScalar();
+        return loss.mul(scalar);
+    }
+
     /// <summary>One optimiser step on one batch. Returns true when an updater ends the phase.</summary>
     private bool Step(torch.optim.Optimizer optimizer, torch.Tensor order, long start, long length, LossSums sums,
         int epoch, int batchNumber)
@@ -183,13 +193,13 @@ public sealed class Trainer(Pipeline pipeline, RunContext run, RunSettings setti
         {
             var loss = pipeline.NonClusteringLoss.Compute(step);
             sums.NonClustering += Checked(loss, "non-clustering", epoch, batchNumber);
-            total = loss * (weights.NonClustering * pipeline.NonClusteringLoss.Weight);
+            total = Weighted(loss, weights.NonClustering * pipeline.NonClusteringLoss.Weight);
         }
         if (useClustering)
         {
             var loss = pipeline.ClusteringLoss.Compute(step);
             sums.Clustering += Checked(loss, "clustering", epoch, batchNumber);
-            var weighted = loss * (weights.Clustering * pipeline.ClusteringLoss.Weight);
+            var weighted = Weighted(loss, weights.Clustering * pipeline.ClusteringLoss.Weight);
             total = total is null ? weighted : total + weighted;
         }
         if (total is not null && total.requires_grad)
