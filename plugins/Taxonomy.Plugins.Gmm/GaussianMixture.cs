@@ -97,6 +97,17 @@ public static class GaussianMixture
         return model;
     }
 
+    /// <summary>
+    /// Log responsibilities [n, k] of <paramref name="points"/> under fitted parameters (float64, as
+    /// <see cref="GaussianMixtureModel"/> holds them): the E-step that gives a fitted model's labels. Joins the caller's scope.
+    /// </summary>
+    public static Tensor LogResponsibilities(Tensor points, Tensor weights, Tensor means, Tensor covariances, CovarianceType covariance)
+    {
+        using var noGrad = no_grad();
+        var x = points.detach().to_type(ScalarType.Float64);
+        return EStep(x, new Parameters(weights, means, covariances, covariance)).LogResponsibilities;
+    }
+
     /// <summary>π, μ and Σ (or variances) from responsibilities [n, k]. Joins the caller's scope.</summary>
     private static Parameters MStep(Tensor x, Tensor responsibilities, GaussianMixtureSettings settings)
     {

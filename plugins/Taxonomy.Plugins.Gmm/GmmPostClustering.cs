@@ -1,8 +1,10 @@
 using System.ComponentModel;
 using System.ComponentModel.DataAnnotations;
 using TorchSharp;
+using static TorchSharp.torch;
 using Taxonomy.Abstractions.Blocks;
 using Taxonomy.Abstractions.Registration;
+using Taxonomy.Abstractions.Results;
 using Taxonomy.Abstractions.Training;
 
 namespace Taxonomy.Plugins.Gmm;
@@ -37,7 +39,14 @@ public sealed class GmmPostClustering(GmmPostClustering.Options options) : IPost
         public double Reg { get; set; } = 1e-6;
     }
 
-    public int[] Assign(IRunContext run)
+    // The fitted mixture, in float64, kept in the cluster state so a saved model assigns new data by the same E-step.
+    public static StateKey<Tensor> Weights { get; } = new("gmm-weights", StateSerializers.Tensor);
+    public static StateKey<Tensor> Means { get; } = new("gmm-means", StateSerializers.Tensor);
+    public static StateKey<Tensor> Covariances { get; } = new("gmm-covariances", StateSerializers.Tensor);
+
+    public IReadOnlyCollection<StateKey> Provides => [Weights, Means, Covariances, ClusterStateKeys.Centroids];
+
+    public ClusteringResult Cluster(IRunContext run)
     {
         using var scope = torch.NewDisposeScope();
         var features = run.FeaturesOfAll();
@@ -64,7 +73,21 @@ public sealed class GmmPostClustering(GmmPostClustering.Options options) : IPost
                 best = model;
             }
         }
-        run.State.SetCentroids(best!.Means.to_type(features.dtype), trainable: false);
-        return best.Labels;
+        run.State.SetCopy(Weights, best!.Weights, trainable: false);
+        run.State.SetCopy(Means, best.Means, trainable: false);
+        run.State.SetCopy(Covariances, best.Covariances, trainable: false);
+        run.State.SetCopy(ClusterStateKeys.Centroids, best.Means.to_type(features.dtype), trainable: false);
+        return Predict(run);
+    }
+
+    /// <summary>Each sample's most responsible component of the fitted mixture, with the responsibilities.</summary>
+    public ClusteringResult Predict(IRunContext run)
+    {
+        using var scope = torch.NewDisposeScope();
+        var state = run.State;
+        var log = GaussianMixture.LogResponsibilities(run.FeaturesOfAll(), state.Require(Weights, "gmm"), state.Require(Means, "gmm"),
+            state.Require(Covariances, "gmm"), options.Covariance);
+        return new Partition(log.argmax(1).to_type(ScalarType.Int32).data<int>().ToArray(), (int)log.shape[1],
+            log.exp().to_type(ScalarType.Float32).contiguous().data<float>().ToArray());
     }
 }

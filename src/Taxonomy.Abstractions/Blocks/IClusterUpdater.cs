@@ -4,13 +4,13 @@ namespace Taxonomy.Abstractions.Blocks;
 
 /// <summary>
 /// Taxonomy column "cluster updates": how centroids, assignments and targets change. Jointly (centroids
-/// trainable, see <see cref="ClusterState.SetCentroids"/>) or alternatingly (hooks below). Every hook has a
+/// trainable, see <see cref="ClusterState.SetCopy"/>) or alternatingly (hooks below). Every hook has a
 /// do-nothing default: implement the ones the method needs (at phase start, per batch, per epoch).
 /// </summary>
 public interface IClusterUpdater : IBlock
 {
-    /// <summary>Parts of the cluster state this updater keeps current.</summary>
-    ClusterStateParts Provides => ClusterStateParts.None;
+    /// <summary>State slots this updater keeps current; losses and the post-clustering may read them.</summary>
+    IReadOnlyCollection<StateKey> Provides => [];
 
     /// <summary>Before the first batch of a phase (e.g. k-means initialisation of the centroids).</summary>
     void OnPhaseStart(IRunContext run) { }

@@ -15,8 +15,8 @@ public interface IClusteringLoss : IBlock
 
     bool Contributes => true;
 
-    /// <summary>Parts of the cluster state this loss reads; the updater must provide them.</summary>
-    ClusterStateParts Requires => ClusterStateParts.None;
+    /// <summary>State slots this loss reads; the cluster updater must provide them.</summary>
+    IReadOnlyCollection<StateKey> Requires => [];
 
     /// <summary>Extra branch outputs the loss reads besides the selected features (e.g. probabilities).</summary>
     IReadOnlyList<string> RequiredLayers => [];

@@ -4,101 +4,97 @@ using TorchSharp.Modules;
 namespace Taxonomy.Abstractions.Training;
 
 /// <summary>
-/// What the clustering knows between steps: centroids, hard assignments of every sample, the target
-/// distribution, pair thresholds, and named extras for plugin blocks. It owns its tensors: setting a value
-/// takes the tensor out of any dispose scope and disposes the previous one.
+/// What the clustering knows between steps, as typed slots (<see cref="StateKey{T}"/>) that the blocks owning them
+/// declare: centroids and hard assignments (<see cref="ClusterStateKeys"/>), DEC's target distribution, VaDE's
+/// mixture, DAC's thresholds, a plugin's own. It owns the tensors it holds: setting a tensor takes it out of any dispose
+/// scope and disposes the value it replaces.
 /// </summary>
 public sealed class ClusterState(int clusters) : IDisposable
 {
-    private torch.Tensor? _centroids;
-    private torch.Tensor? _target;
-    private torch.Tensor? _logVariances;
-    private torch.Tensor? _logWeights;
+    private readonly Dictionary<StateKey, object> _values = new(ReferenceEqualityComparer.Instance);
 
+    /// <summary>The number of clusters the run asked for.</summary>
     public int Clusters { get; } = clusters;
 
-    /// <summary>Centroids [k, d] in feature space; a <see cref="Parameter"/> when trained jointly.</summary>
-    public torch.Tensor? Centroids => _centroids;
+    /// <summary>The value of <paramref name="key"/>, or null while no block has set it.</summary>
+    public T? Get<T>(StateKey<T> key) where T : class => _values.TryGetValue(key, out var value) ? (T)value : null;
 
-    /// <summary>The trainable centroids, when an updater chose joint updates; the trainer optimises them.</summary>
-    public Parameter? TrainableCentroids => _centroids as Parameter;
+    /// <summary>The value of <paramref name="key"/>; a block that reads a slot before its writer ran gets a clear error.</summary>
+    public T Require<T>(StateKey<T> key, string reader) where T : class =>
+        Get(key) ?? throw new InvalidOperationException($"{reader}: the cluster state has no '{key.Name}' yet.");
 
-    /// <summary>
-    /// Log-variances [k, d] of a diagonal Gaussian mixture over the features whose means are the <see cref="Centroids"/>
-    /// (VaDE's prior p(z|c)), or null. Set with <see cref="SetMixture"/>.
-    /// </summary>
-    public torch.Tensor? MixtureLogVariances => _logVariances;
-
-    /// <summary>Unnormalised log-weights [k] of that mixture: π = softmax(log-weights), or null.</summary>
-    public torch.Tensor? MixtureLogWeights => _logWeights;
-
-    /// <summary>Every part of the state the optimiser moves: trainable centroids and mixture parameters.</summary>
-    public IEnumerable<Parameter> TrainableParameters =>
-        new[] { _centroids, _logVariances, _logWeights }.OfType<Parameter>();
-
-    /// <summary>Hard assignment of every sample of the data set (index = sample), or null.</summary>
-    public int[]? HardAssignments { get; set; }
-
-    /// <summary>Target distribution P over the whole data set, [n, k] (DEC-style), or null.</summary>
-    public torch.Tensor? TargetDistribution
-    {
-        get => _target;
-        set => Replace(ref _target, value);
-    }
-
-    /// <summary>Upper and lower similarity thresholds for pairwise losses (DAC), or null.</summary>
-    public (double Upper, double Lower)? PairThresholds { get; set; }
-
-    /// <summary>State a plugin's loss and updater share, by a name they agree on.</summary>
-    public Dictionary<string, object> Items { get; } = new(StringComparer.Ordinal);
-
-    /// <summary>Sets the centroids (copied); trainable ones become a parameter that the optimiser moves.</summary>
-    public void SetCentroids(torch.Tensor centroids, bool trainable) => Replace(ref _centroids, Copy(centroids, trainable));
+    public bool Has(StateKey key) => _values.ContainsKey(key);
 
     /// <summary>
-    /// Sets a diagonal Gaussian mixture (copied): means [k, d] become the centroids, with log-variances [k, d] and
-    /// log-weights [k]; trainable ones become parameters the optimiser moves (VaDE trains the prior by gradient).
+    /// Sets (or, with null, clears) a slot. A tensor value is owned from now on (taken out of its dispose scope) and
+    /// the tensor it replaces is disposed; use <see cref="SetCopy"/> to keep the caller's tensor.
     /// </summary>
-    public void SetMixture(torch.Tensor means, torch.Tensor logVariances, torch.Tensor logWeights, bool trainable)
+    public void Set<T>(StateKey<T> key, T? value) where T : class
     {
-        if (logVariances.shape.Length != 2 || !logVariances.shape.SequenceEqual(means.shape) ||
-            logWeights.shape.Length != 1 || logWeights.shape[0] != means.shape[0])
-        {
-            throw new ArgumentException(
-                $"a mixture needs means [k, d], log-variances [k, d] and log-weights [k]; got [{string.Join(", ", means.shape)}], " +
-                $"[{string.Join(", ", logVariances.shape)}] and [{string.Join(", ", logWeights.shape)}]");
-        }
-        SetCentroids(means, trainable);
-        Replace(ref _logVariances, Copy(logVariances, trainable));
-        Replace(ref _logWeights, Copy(logWeights, trainable));
-    }
-
-    private static torch.Tensor Copy(torch.Tensor value, bool trainable)
-    {
-        var copy = value.detach().clone();
-        return trainable ? new Parameter(copy, requires_grad: true) : copy;
-    }
-
-    private static void Replace(ref torch.Tensor? field, torch.Tensor? value)
-    {
-        if (ReferenceEquals(field, value))
+        _values.TryGetValue(key, out var previous);
+        if (ReferenceEquals(previous, value))
         {
             return;
         }
-        value?.DetachFromDisposeScope();
-        field?.Dispose();
-        field = value;
+        (value as torch.Tensor)?.DetachFromDisposeScope();
+        (previous as torch.Tensor)?.Dispose();
+        if (value is null)
+        {
+            _values.Remove(key);
+        }
+        else
+        {
+            _values[key] = value;
+        }
+    }
+
+    /// <summary>Sets a tensor slot to a copy of <paramref name="value"/>; a trainable copy is a parameter the optimiser moves.</summary>
+    public void SetCopy(StateKey<torch.Tensor> key, torch.Tensor value, bool trainable)
+    {
+        var copy = value.detach().clone();
+        Set(key, trainable ? new Parameter(copy, requires_grad: true) : copy);
+    }
+
+    /// <summary>The trainable parameter in a tensor slot, or null when the slot is empty or fixed.</summary>
+    public Parameter? Trainable(StateKey<torch.Tensor> key) => Get(key) as Parameter;
+
+    /// <summary>Every slot's value the optimiser moves (trainable centroids, a trainable mixture, ...).</summary>
+    public IEnumerable<Parameter> TrainableParameters => _values.Values.OfType<Parameter>();
+
+    /// <summary>The slots that are set, with their values.</summary>
+    public IEnumerable<KeyValuePair<StateKey, object>> Entries => _values;
+
+    /// <summary>Sets a slot from a value read from a model file (its type checked against the key's).</summary>
+    public void Restore(StateKey key, object value)
+    {
+        if (!key.ValueType.IsInstanceOfType(value))
+        {
+            throw new InvalidDataException($"state '{key.Name}' holds a {value.GetType().Name}, not a {key.ValueType.Name}");
+        }
+        (value as torch.Tensor)?.DetachFromDisposeScope();
+        if (_values.TryGetValue(key, out var previous) && !ReferenceEquals(previous, value))
+        {
+            (previous as torch.Tensor)?.Dispose();
+        }
+        _values[key] = value;
     }
 
     public void Dispose()
     {
-        _centroids?.Dispose();
-        _target?.Dispose();
-        _logVariances?.Dispose();
-        _logWeights?.Dispose();
-        _centroids = null;
-        _target = null;
-        _logVariances = null;
-        _logWeights = null;
+        foreach (var tensor in _values.Values.OfType<torch.Tensor>())
+        {
+            tensor.Dispose();
+        }
+        _values.Clear();
     }
+}
+
+/// <summary>The slots every family of the taxonomy shares.</summary>
+public static class ClusterStateKeys
+{
+    /// <summary>Centroids [k, d] in feature space; a parameter when trained jointly. Saved with a model.</summary>
+    public static StateKey<torch.Tensor> Centroids { get; } = new("centroids", StateSerializers.Tensor);
+
+    /// <summary>Hard assignment of every training sample (index = sample); training-only.</summary>
+    public static StateKey<int[]> HardAssignments { get; } = new("hard-assignments");
 }

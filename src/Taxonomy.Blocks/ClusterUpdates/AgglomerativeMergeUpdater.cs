@@ -36,7 +36,7 @@ public sealed class AgglomerativeMergeUpdater(AgglomerativeMergeUpdater.Options 
     /// <summary>Epochs the phase still trains once K clusters are reached (counted down), or null before.</summary>
     private int? _finalEpochs;
 
-    public ClusterStateParts Provides => ClusterStateParts.HardAssignments;
+    public IReadOnlyCollection<StateKey> Provides => [ClusterStateKeys.HardAssignments];
 
     public void CheckComposition(Composition composition) => composition.RequireClusteringPhase(this, "clusterUpdater");
 
@@ -52,9 +52,10 @@ public sealed class AgglomerativeMergeUpdater(AgglomerativeMergeUpdater.Options 
         var n = (int)features.shape[0];
         var initial = Math.Clamp(options.InitialClusters > 0 ? options.InitialClusters : n / 4, run.Clusters, n);
         using var result = run.KMeans.Fit(features, initial, new KMeansSettings { Restarts = 1 }, run.Random.Torch);
-        run.State.HardAssignments = Relabel(result.Labels);
-        run.Log($"[{run.Progress.Phase.Name}] agglomerative start: {Count(run.State.HardAssignments)} clusters (k-means)");
-        if (Count(run.State.HardAssignments) <= run.Clusters)
+        var start = Relabel(result.Labels);
+        run.State.Set(ClusterStateKeys.HardAssignments, start);
+        run.Log($"[{run.Progress.Phase.Name}] agglomerative start: {Count(start)} clusters (k-means)");
+        if (Count(start) <= run.Clusters)
         {
             _finalEpochs = options.PeriodEpochs;
         }
@@ -62,7 +63,7 @@ public sealed class AgglomerativeMergeUpdater(AgglomerativeMergeUpdater.Options 
 
     public UpdateOutcome OnEpochEnd(IRunContext run)
     {
-        if (run.Progress.Phase.Kind != PhaseKind.Clustering || run.State.HardAssignments is not { } labels)
+        if (run.Progress.Phase.Kind != PhaseKind.Clustering || run.State.Get(ClusterStateKeys.HardAssignments) is not { } labels)
         {
             return UpdateOutcome.Continue;
         }
@@ -80,7 +81,7 @@ public sealed class AgglomerativeMergeUpdater(AgglomerativeMergeUpdater.Options 
         using (var scope = torch.NewDisposeScope())
         {
             var features = torch.nn.functional.normalize(run.FeaturesOfAll(), p: 2, dim: 1);
-            run.State.HardAssignments = Merge(features, labels, target);
+            run.State.Set(ClusterStateKeys.HardAssignments, Merge(features, labels, target));
         }
         run.Log($"[{run.Progress.Phase.Name}] epoch {run.Progress.Epoch + 1}: merged {current} clusters into {target}");
         if (target <= run.Clusters)

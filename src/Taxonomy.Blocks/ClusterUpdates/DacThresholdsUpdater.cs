@@ -46,7 +46,10 @@ public sealed class DacThresholdsUpdater(DacThresholdsUpdater.Options options) :
         }
     }
 
-    public ClusterStateParts Provides => ClusterStateParts.PairThresholds;
+    /// <summary>The current upper and lower similarity thresholds of the pairwise loss; training-only.</summary>
+    public static StateKey<PairThresholds> Thresholds { get; } = new("pair-thresholds");
+
+    public IReadOnlyCollection<StateKey> Provides => [Thresholds];
 
     public void CheckComposition(Composition composition) => composition.RequireClusteringPhase(this, "clusterUpdater");
 
@@ -54,18 +57,18 @@ public sealed class DacThresholdsUpdater(DacThresholdsUpdater.Options options) :
     {
         if (run.Progress.Phase.Kind == PhaseKind.Clustering)
         {
-            run.State.PairThresholds = (options.Upper, options.Lower);
+            run.State.Set(Thresholds, new PairThresholds(options.Upper, options.Lower));
         }
     }
 
     public UpdateOutcome OnEpochEnd(IRunContext run)
     {
-        if (run.Progress.Phase.Kind != PhaseKind.Clustering || run.State.PairThresholds is not { } thresholds)
+        if (run.Progress.Phase.Kind != PhaseKind.Clustering || run.State.Get(Thresholds) is not { } thresholds)
         {
             return UpdateOutcome.Continue;
         }
         var (upper, lower) = (thresholds.Upper - options.UpperStep, thresholds.Lower + options.LowerStep);
-        run.State.PairThresholds = (upper, lower);
+        run.State.Set(Thresholds, new PairThresholds(upper, lower));
         if (upper > lower)
         {
             return UpdateOutcome.Continue;
@@ -74,3 +77,6 @@ public sealed class DacThresholdsUpdater(DacThresholdsUpdater.Options options) :
         return UpdateOutcome.StopPhase;
     }
 }
+
+/// <summary>DAC's pair thresholds: pairs more similar than Upper are labelled similar, less similar than Lower dissimilar.</summary>
+public sealed record PairThresholds(double Upper, double Lower);

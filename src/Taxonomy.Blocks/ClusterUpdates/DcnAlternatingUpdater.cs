@@ -37,7 +37,7 @@ public sealed class DcnAlternatingUpdater(DcnAlternatingUpdater.Options options)
 
     private double[] _counts = [];
 
-    public ClusterStateParts Provides => ClusterStateParts.Centroids | ClusterStateParts.HardAssignments;
+    public IReadOnlyCollection<StateKey> Provides => [ClusterStateKeys.Centroids, ClusterStateKeys.HardAssignments];
 
     public void CheckComposition(Composition composition) => composition.RequireClusteringPhase(this, "clusterUpdater");
 
@@ -54,14 +54,12 @@ public sealed class DcnAlternatingUpdater(DcnAlternatingUpdater.Options options)
             return;
         }
         var state = run.State;
-        var hard = state.HardAssignments
-            ?? throw new InvalidOperationException("dcn-alternating: the cluster state has no hard assignments.");
+        var hard = state.Require(ClusterStateKeys.HardAssignments, "dcn-alternating");
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var centroids = state.Centroids
-            ?? throw new InvalidOperationException("dcn-alternating: the cluster state has no centroids.");
+        var centroids = state.Require(ClusterStateKeys.Centroids, "dcn-alternating");
         var (updated, labels) = Update(centroids, Embed(run, step.Batch.Inputs), _counts);
-        state.SetCentroids(updated, trainable: false);
+        state.Set(ClusterStateKeys.Centroids, updated);
         var rows = step.Batch.Indices.data<long>().ToArray();
         for (var i = 0; i < rows.Length; i++)
         {

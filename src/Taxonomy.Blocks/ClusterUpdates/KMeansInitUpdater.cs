@@ -71,7 +71,7 @@ public sealed class KMeansInitUpdater(KMeansInitUpdater.Options options) : IClus
         }
     }
 
-    public ClusterStateParts Provides => ClusterStateParts.Centroids | ClusterStateParts.HardAssignments;
+    public IReadOnlyCollection<StateKey> Provides => [ClusterStateKeys.Centroids, ClusterStateKeys.HardAssignments];
 
     public void CheckComposition(Composition composition) => composition.RequireClusteringPhase(this, "clusterUpdater");
 
@@ -83,8 +83,8 @@ public sealed class KMeansInitUpdater(KMeansInitUpdater.Options options) : IClus
         }
         using var scope = torch.NewDisposeScope();
         var (centroids, labels, how) = options.InitialClusters(run, run.FeaturesOfAll());
-        run.State.SetCentroids(centroids, options.Trainable);
-        run.State.HardAssignments = labels;
+        run.State.SetCopy(ClusterStateKeys.Centroids, centroids, options.Trainable);
+        run.State.Set(ClusterStateKeys.HardAssignments, labels);
         run.Log($"[{run.Progress.Phase.Name}] initialisation by {how}, {(options.Trainable ? "trainable" : "fixed")} centroids");
     }
 
@@ -96,11 +96,11 @@ public sealed class KMeansInitUpdater(KMeansInitUpdater.Options options) : IClus
             Recluster(run);
             return UpdateOutcome.Continue;
         }
-        if (options.Trainable && run.Progress.Phase.Kind == PhaseKind.Clustering && run.State.Centroids is { } centroids)
+        if (options.Trainable && run.Progress.Phase.Kind == PhaseKind.Clustering && run.State.Get(ClusterStateKeys.Centroids) is { } centroids)
         {
             using var scope = torch.NewDisposeScope();
-            run.State.HardAssignments =
-                KMeans.AssignNearest(run.FeaturesOfAll(), centroids).to(torch.int32).data<int>().ToArray();
+            run.State.Set(ClusterStateKeys.HardAssignments,
+                KMeans.AssignNearest(run.FeaturesOfAll(), centroids).to(torch.int32).data<int>().ToArray());
         }
         return UpdateOutcome.Continue;
     }
@@ -109,7 +109,7 @@ public sealed class KMeansInitUpdater(KMeansInitUpdater.Options options) : IClus
     private void Recluster(IRunContext run)
     {
         using var scope = torch.NewDisposeScope();
-        var previous = run.State.HardAssignments;
+        var previous = run.State.Get(ClusterStateKeys.HardAssignments);
         using var result = run.KMeans.Fit(run.FeaturesOfAll(), run.Clusters,
             new KMeansSettings { Restarts = options.Restarts }, run.Random.Torch);
         var numbering = previous is null ? Enumerable.Range(0, run.Clusters).ToArray()
@@ -118,8 +118,8 @@ public sealed class KMeansInitUpdater(KMeansInitUpdater.Options options) : IClus
             .index_copy_(0, torch.tensor(numbering.Select(n => (long)n).ToArray()), result.Centroids);
         var labels = result.Labels.Select(l => numbering[l]).ToArray();
         var kept = previous is null ? 0 : labels.Where((l, i) => l == previous[i]).Count();
-        run.State.SetCentroids(centroids, trainable: false);
-        run.State.HardAssignments = labels;
+        run.State.Set(ClusterStateKeys.Centroids, centroids);
+        run.State.Set(ClusterStateKeys.HardAssignments, labels);
         run.Log($"[{run.Progress.Phase.Name}] k-means re-clustering: inertia {result.Inertia:G6}, " +
                 $"{100.0 * kept / labels.Length:F1} % of the samples keep their cluster");
     }

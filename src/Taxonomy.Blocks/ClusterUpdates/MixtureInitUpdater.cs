@@ -26,8 +26,7 @@ public sealed class MixtureInitUpdater(MixtureInitUpdater.Options options) : ICl
     /// <summary>Variance floor, so a cluster of identical points does not give an infinite density.</summary>
     private const double MinVariance = 1e-6;
 
-    public ClusterStateParts Provides =>
-        ClusterStateParts.Centroids | ClusterStateParts.Mixture | ClusterStateParts.HardAssignments;
+    public IReadOnlyCollection<StateKey> Provides { get; } = [.. DiagonalMixture.Keys, ClusterStateKeys.HardAssignments];
 
     public void CheckComposition(Composition composition) => composition.RequireClusteringPhase(this, "clusterUpdater");
 
@@ -41,8 +40,8 @@ public sealed class MixtureInitUpdater(MixtureInitUpdater.Options options) : ICl
         var features = run.FeaturesOfAll();
         var (_, labels, how) = options.InitialClusters(run, features);
         var (means, logVariances, logWeights) = FromClusters(features, labels, run.Clusters);
-        run.State.SetMixture(means, logVariances, logWeights, options.Trainable);
-        run.State.HardAssignments = labels;
+        DiagonalMixture.Store(run.State, means, logVariances, logWeights, options.Trainable);
+        run.State.Set(ClusterStateKeys.HardAssignments, labels);
         run.Log($"[{run.Progress.Phase.Name}] mixture initialisation from {how}: weights " +
                 $"{string.Join(" ", logWeights.exp().data<float>().ToArray().Select(w => w.ToString("F3")))}, " +
                 $"{(options.Trainable ? "trainable" : "fixed")}");
@@ -50,13 +49,13 @@ public sealed class MixtureInitUpdater(MixtureInitUpdater.Options options) : ICl
 
     public UpdateOutcome OnEpochEnd(IRunContext run)
     {
-        if (run.Progress.Phase.Kind == PhaseKind.Clustering && run.State.Centroids is { } means &&
-            run.State.MixtureLogVariances is { } logVariances && run.State.MixtureLogWeights is { } logWeights)
+        if (run.Progress.Phase.Kind == PhaseKind.Clustering && run.State.Has(DiagonalMixture.LogWeights))
         {
             using var scope = torch.NewDisposeScope();
             using var noGrad = torch.no_grad();
-            run.State.HardAssignments = DiagonalMixture.JointLogDensities(run.FeaturesOfAll(), means, logVariances, logWeights)
-                .argmax(1).to(torch.int32).data<int>().ToArray();
+            var (means, logVariances, logWeights) = DiagonalMixture.Of(run.State, "mixture-init");
+            run.State.Set(ClusterStateKeys.HardAssignments, DiagonalMixture.JointLogDensities(run.FeaturesOfAll(), means, logVariances, logWeights)
+                .argmax(1).to(torch.int32).data<int>().ToArray());
         }
         return UpdateOutcome.Continue;
     }

@@ -21,7 +21,7 @@ namespace Taxonomy.Blocks.ClusterUpdates;
 /// centroids ('kmeans-init' with "trainable": true). An updater could only get it with a second forward pass.
 /// </remarks>
 [Block("target-distribution", Summary = "DEC's updates: k-means init, trainable centroids, target P over all data every T iterations, stop below tol label changes.")]
-public sealed class TargetDistributionUpdater(TargetDistributionUpdater.Options options) : IClusterUpdater
+public sealed class TargetDistributionUpdater(TargetDistributionUpdater.Options options) : IClusterUpdater, IStudentTKernel
 {
     public sealed class Options : KMeansInitOptions
     {
@@ -64,13 +64,17 @@ public sealed class TargetDistributionUpdater(TargetDistributionUpdater.Options 
     /// <summary>Hard assignments at the previous refresh of this phase, or null before the first.</summary>
     private int[]? _previous;
 
-    public ClusterStateParts Provides =>
-        ClusterStateParts.Centroids | ClusterStateParts.HardAssignments | ClusterStateParts.TargetDistribution;
+    /// <summary>DEC's target distribution P over the whole training set, [n, k]; training-only.</summary>
+    public static StateKey<torch.Tensor> Target { get; } = new("target-distribution");
+
+    public IReadOnlyCollection<StateKey> Provides => [ClusterStateKeys.Centroids, ClusterStateKeys.HardAssignments, Target];
+
+    public double Alpha => options.Alpha;
 
     public void CheckComposition(Composition composition)
     {
         composition.RequireClusteringPhase(this, "clusterUpdater");
-        if (composition.ClusteringLoss is ClusterHardeningLoss loss)
+        if (composition.ClusteringLoss is IStudentTKernel loss)
         {
             composition.Require(this, loss.Alpha.Equals(options.Alpha),
                 $"clusterUpdater.alpha ({options.Alpha}) differs from clusteringLoss.alpha ({loss.Alpha}); the target " +
@@ -100,13 +104,12 @@ public sealed class TargetDistributionUpdater(TargetDistributionUpdater.Options 
         using (var scope = torch.NewDisposeScope())
         using (torch.no_grad())
         {
-            var centroids = state.Centroids
-                ?? throw new InvalidOperationException("target-distribution: the cluster state has no centroids.");
+            var centroids = state.Require(ClusterStateKeys.Centroids, "target-distribution");
             var q = StudentT.SoftAssignment(run.FeaturesOfAll(), centroids, options.Alpha);
-            state.TargetDistribution = StudentT.TargetDistribution(q);
+            state.Set(Target, StudentT.TargetDistribution(q));
             labels = q.argmax(1).to(torch.int32).data<int>().ToArray();
         }
-        state.HardAssignments = labels;
+        state.Set(ClusterStateKeys.HardAssignments, labels);
         var previous = _previous;
         _previous = labels;
         if (previous is null)

@@ -30,11 +30,11 @@ public sealed class AgglomerativeTripletLoss(AgglomerativeTripletLoss.Options op
 
     public double Weight => options.Weight;
 
-    public ClusterStateParts Requires => ClusterStateParts.HardAssignments;
+    public IReadOnlyCollection<StateKey> Requires => [ClusterStateKeys.HardAssignments];
 
     public torch.Tensor Compute(StepInput step)
     {
-        var assignments = step.Run.State.HardAssignments
+        var assignments = step.Run.State.Get(ClusterStateKeys.HardAssignments)
             ?? throw new InvalidOperationException("agglomerative-triplet: the cluster state has no hard assignments yet.");
         var indices = step.Batch.Indices.to(torch.int64).data<long>().ToArray();
         var labels = torch.tensor(indices.Select(i => (long)assignments[i]).ToArray());

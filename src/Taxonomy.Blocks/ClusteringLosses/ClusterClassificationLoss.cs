@@ -24,13 +24,13 @@ public sealed class ClusterClassificationLoss(ClusterClassificationLoss.Options 
 
     public double Weight => options.Weight;
 
-    public ClusterStateParts Requires => ClusterStateParts.HardAssignments;
+    public IReadOnlyCollection<StateKey> Requires => [ClusterStateKeys.HardAssignments];
 
     public IReadOnlyList<string> RequiredLayers { get; } = [Layers.Logits];
 
     public torch.Tensor Compute(StepInput step)
     {
-        var hard = step.Run.State.HardAssignments
+        var hard = step.Run.State.Get(ClusterStateKeys.HardAssignments)
             ?? throw new InvalidOperationException("cluster-classification: the cluster state has no hard assignments yet.");
         var targets = KMeansLoss.BatchClusters(step, hard);
         var logits = step.Outputs[Layers.Logits];

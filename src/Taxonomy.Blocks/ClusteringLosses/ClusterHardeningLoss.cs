@@ -5,6 +5,7 @@ using Taxonomy.Abstractions.Blocks;
 using Taxonomy.Abstractions.Registration;
 using Taxonomy.Abstractions.Training;
 using Taxonomy.Blocks.Augmentation;
+using Taxonomy.Blocks.ClusterUpdates;
 
 namespace Taxonomy.Blocks.ClusteringLosses;
 
@@ -27,7 +28,7 @@ public enum TargetSource
 /// leaves the batch-norm running statistics to the clean pass.
 /// </summary>
 [Block("cluster-hardening", Summary = "KL(P || Q) of the Student-t soft assignment Q to a sharpened target P (DEC, IDEC); with a transform, Q of randomly transformed images against the clean P (DEC-DA).")]
-public sealed class ClusterHardeningLoss(ClusterHardeningLoss.Options options) : IClusteringLoss
+public sealed class ClusterHardeningLoss(ClusterHardeningLoss.Options options) : IClusteringLoss, IStudentTKernel
 {
     public sealed class Options : TransformableLossOptions
     {
@@ -50,21 +51,18 @@ public sealed class ClusterHardeningLoss(ClusterHardeningLoss.Options options) :
 
     public double Alpha => options.Alpha;
 
-    public ClusterStateParts Requires => options.Target == TargetSource.State
-        ? ClusterStateParts.Centroids | ClusterStateParts.TargetDistribution
-        : ClusterStateParts.Centroids;
+    public IReadOnlyCollection<StateKey> Requires => options.Target == TargetSource.State
+        ? [ClusterStateKeys.Centroids, TargetDistributionUpdater.Target]
+        : [ClusterStateKeys.Centroids];
 
     public torch.Tensor Compute(StepInput step)
     {
         var state = step.Run.State;
-        var centroids = state.Centroids
-            ?? throw new InvalidOperationException("cluster-hardening: the cluster state has no centroids yet.");
+        var centroids = state.Require(ClusterStateKeys.Centroids, "cluster-hardening");
         var q = StudentT.SoftAssignment(_transform?.Features(step) ?? step.Features, centroids, options.Alpha);
         var p = options.Target == TargetSource.Batch
             ? StudentT.TargetDistribution(q.detach())
-            : (state.TargetDistribution
-               ?? throw new InvalidOperationException("cluster-hardening: the cluster state has no target distribution yet."))
-                .index_select(0, step.Batch.Indices);
+            : state.Require(TargetDistributionUpdater.Target, "cluster-hardening").index_select(0, step.Batch.Indices);
         var hardening = StudentT.KlDivergence(p, q);
         return options.Balance > 0 ? hardening + BalancedAssignment(q) * options.Balance : hardening;
     }

@@ -3,6 +3,7 @@ using Taxonomy.Abstractions.Blocks;
 using Taxonomy.Abstractions.Registration;
 using Taxonomy.Abstractions.Training;
 using Taxonomy.Blocks.Augmentation;
+using Taxonomy.Blocks.ClusterUpdates;
 
 namespace Taxonomy.Blocks.ClusteringLosses;
 
@@ -29,12 +30,11 @@ public sealed class DacPairwiseLoss(DacPairwiseLoss.Options options) : IClusteri
 
     public double Weight => options.Weight;
 
-    public ClusterStateParts Requires => ClusterStateParts.PairThresholds;
+    public IReadOnlyCollection<StateKey> Requires => [DacThresholdsUpdater.Thresholds];
 
     public torch.Tensor Compute(StepInput step)
     {
-        var (upper, lower) = step.Run.State.PairThresholds
-            ?? throw new InvalidOperationException("dac-pairwise: the cluster state has no pair thresholds yet.");
+        var (upper, lower) = step.Run.State.Require(DacThresholdsUpdater.Thresholds, "dac-pairwise");
         var similarity = CosineSimilarities(step.Features);
         torch.Tensor similar, dissimilar;
         long count;

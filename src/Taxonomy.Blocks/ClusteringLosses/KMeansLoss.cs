@@ -17,15 +17,13 @@ public sealed class KMeansLoss(LossOptions options) : IClusteringLoss
 {
     public double Weight => options.Weight;
 
-    public ClusterStateParts Requires => ClusterStateParts.Centroids | ClusterStateParts.HardAssignments;
+    public IReadOnlyCollection<StateKey> Requires => [ClusterStateKeys.Centroids, ClusterStateKeys.HardAssignments];
 
     public torch.Tensor Compute(StepInput step)
     {
         var state = step.Run.State;
-        var centroids = state.Centroids
-            ?? throw new InvalidOperationException("kmeans loss: the cluster state has no centroids yet.");
-        var hard = state.HardAssignments
-            ?? throw new InvalidOperationException("kmeans loss: the cluster state has no hard assignments yet.");
+        var centroids = state.Require(ClusterStateKeys.Centroids, "kmeans loss");
+        var hard = state.Require(ClusterStateKeys.HardAssignments, "kmeans loss");
         var assigned = BatchClusters(step, hard);
         var own = centroids.detach().index_select(0, assigned);
         return step.Features.sub(own).square().sum(1).mean().mul(0.5);

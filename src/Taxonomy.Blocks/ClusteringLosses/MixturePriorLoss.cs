@@ -21,7 +21,7 @@ public sealed class MixturePriorLoss(LossOptions options) : IClusteringLoss
 {
     public double Weight => options.Weight;
 
-    public ClusterStateParts Requires => ClusterStateParts.Centroids | ClusterStateParts.Mixture;
+    public IReadOnlyCollection<StateKey> Requires => DiagonalMixture.Keys;
 
     public IReadOnlyList<string> RequiredLayers { get; } = [Layers.LogVariance, Layers.Sample];
 
@@ -32,10 +32,7 @@ public sealed class MixturePriorLoss(LossOptions options) : IClusteringLoss
 
     public torch.Tensor Compute(StepInput step)
     {
-        var state = step.Run.State;
-        var means = state.Centroids ?? throw Missing("means (centroids)");
-        var priorLogVariances = state.MixtureLogVariances ?? throw Missing("log-variances");
-        var logWeights = state.MixtureLogWeights ?? throw Missing("log-weights");
+        var (means, priorLogVariances, logWeights) = DiagonalMixture.Of(step.Run.State, "mixture-prior");
         var mean = step.Features;
         var logVariance = step.Outputs[Layers.LogVariance];
         if (!mean.shape.SequenceEqual(logVariance.shape) || mean.shape[1] != means.shape[1])
@@ -61,7 +58,4 @@ public sealed class MixturePriorLoss(LossOptions options) : IClusteringLoss
         var entropy = (logVariance + 1).sum(1) * 0.5;
         return (zTerm + cTerm - entropy).mean();
     }
-
-    private static InvalidOperationException Missing(string part) =>
-        new($"mixture-prior: the cluster state has no mixture {part} yet; use clusterUpdater 'mixture-init'.");
 }

@@ -55,11 +55,11 @@ public sealed class SoftKMeansLoss(SoftKMeansLoss.Options options) : IClustering
 
     public double Weight => options.Weight;
 
-    public ClusterStateParts Requires => ClusterStateParts.Centroids;
+    public IReadOnlyCollection<StateKey> Requires => [ClusterStateKeys.Centroids];
 
     public torch.Tensor Compute(StepInput step)
     {
-        var centroids = step.Run.State.Centroids
+        var centroids = step.Run.State.Get(ClusterStateKeys.Centroids)
             ?? throw new InvalidOperationException("soft-kmeans loss: the cluster state has no centroids yet.");
         var distances = KMeans.SquaredDistances(step.Features, centroids);
         var weights = distances.mul(-AlphaAt(step.Run.Progress)).softmax(1);

@@ -46,3 +46,12 @@ public static class StudentT
         return perRow.mean().MoveToOuterDisposeScope();
     }
 }
+
+/// <summary>
+/// A block computing DEC's Student-t soft assignment with degrees of freedom <see cref="Alpha"/>: blocks that must
+/// agree on the kernel (the target distribution and the loss it feeds) check each other through it.
+/// </summary>
+public interface IStudentTKernel
+{
+    double Alpha { get; }
+}

@@ -3,6 +3,7 @@ using System.ComponentModel.DataAnnotations;
 using TorchSharp;
 using Taxonomy.Abstractions.Blocks;
 using Taxonomy.Abstractions.Registration;
+using Taxonomy.Abstractions.Results;
 using Taxonomy.Abstractions.Training;
 using Taxonomy.Blocks.Clustering;
 
@@ -40,12 +41,23 @@ public sealed class AgglomerativePostClustering(AgglomerativePostClustering.Opti
         }
     }
 
-    public int[] Assign(IRunContext run)
+    public IReadOnlyCollection<StateKey> Provides => [ClusterStateKeys.Centroids];
+
+    /// <summary>The hierarchy cut at k over the training data; the clusters' means are kept for <see cref="Predict"/>.</summary>
+    public ClusteringResult Cluster(IRunContext run)
     {
         using var scope = torch.NewDisposeScope();
-        var (labels, how) = Agglomerative.ClusterFeatures(run.FeaturesOfAll(), run.Clusters, options.Linkage,
+        var features = run.FeaturesOfAll();
+        var (labels, how) = Agglomerative.ClusterFeatures(features, run.Clusters, options.Linkage,
             options.ExactUpTo, options.MicroClusters, run.KMeans, run.Random.Torch);
+        run.State.Set(ClusterStateKeys.Centroids, Agglomerative.Means(features, labels, run.Clusters));
         run.Log($"agglomerative: {how}");
-        return labels;
+        return new Partition(labels, run.Clusters);
     }
+
+    /// <summary>
+    /// New data cannot join the hierarchy of the training data: each sample takes the cluster of its nearest final
+    /// cluster mean, an inductive rule that may disagree with the transductive cut for samples near a boundary.
+    /// </summary>
+    public ClusteringResult Predict(IRunContext run) => NearestCentroid.Of(run, "agglomerative");
 }

@@ -2,8 +2,10 @@ using System.ComponentModel;
 using TorchSharp;
 using Taxonomy.Abstractions.Blocks;
 using Taxonomy.Abstractions.Registration;
+using Taxonomy.Abstractions.Results;
 using Taxonomy.Abstractions.Training;
 using Taxonomy.Blocks.Clustering;
+using Taxonomy.Blocks.ClusteringLosses;
 
 namespace Taxonomy.Blocks.PostClustering;
 
@@ -40,37 +42,51 @@ public sealed class ArgmaxPostClustering(ArgmaxPostClustering.Options options) :
         }
     }
 
-    private bool UsesCentroids => options.Of != Probabilities;
+    private double _alpha = 1.0;
 
-    private ClusterStateParts Needs => options.Of == Mixture
-        ? ClusterStateParts.Centroids | ClusterStateParts.Mixture
-        : ClusterStateParts.Centroids;
+    public IReadOnlyCollection<StateKey> Requires { get; } = options.Of switch
+    {
+        Probabilities => [],
+        Mixture => DiagonalMixture.Keys,
+        _ => [ClusterStateKeys.Centroids],
+    };
 
     public IReadOnlyList<string> RequiredLayers { get; } = options.Of == Probabilities ? [Layers.Probabilities] : [];
 
+    /// <summary>The soft assignments of "student-t" use the kernel of the method's loss or updater (α = 1 without one).</summary>
     public void CheckComposition(Composition composition) =>
-        composition.Require(this, !UsesCentroids || composition.ClusterUpdater.Provides.HasFlag(Needs),
-            $"postClustering.of '{options.Of}' needs {Needs} in the cluster state, which " +
-            $"{composition.Describe(composition.ClusterUpdater)} does not provide; use a clusterUpdater that keeps " +
-            "centroids (e.g. 'kmeans-init') or postClustering 'kmeans'");
+        _alpha = (composition.ClusteringLoss as IStudentTKernel ?? composition.ClusterUpdater as IStudentTKernel)?.Alpha ?? 1.0;
 
-    public int[] Assign(IRunContext run)
+    /// <summary>Labels and soft assignments: q (student-t), the head's probabilities, or the mixture's responsibilities.</summary>
+    public ClusteringResult Cluster(IRunContext run)
     {
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
-        var labels = options.Of switch
+        torch.Tensor labels;
+        torch.Tensor? probabilities;
+        switch (options.Of)
         {
-            Probabilities => run.LayerOfAll(Layers.Probabilities).argmax(1),
-            Mixture => DiagonalMixture.JointLogDensities(run.FeaturesOfAll(), Centroids(run),
-                run.State.MixtureLogVariances ?? throw Missing("mixture"),
-                run.State.MixtureLogWeights ?? throw Missing("mixture")).argmax(1),
-            _ => KMeans.AssignNearest(run.FeaturesOfAll(), Centroids(run)),
-        };
-        return labels.to(torch.int32).data<int>().ToArray();
+            case Probabilities:
+                probabilities = run.LayerOfAll(Layers.Probabilities);
+                labels = probabilities.argmax(1);
+                break;
+            case Mixture:
+                var (means, logVariances, logWeights) = DiagonalMixture.Of(run.State, Describe);
+                var logResponsibilities = DiagonalMixture.LogResponsibilities(run.FeaturesOfAll(), means, logVariances, logWeights);
+                labels = logResponsibilities.argmax(1);
+                probabilities = logResponsibilities.exp();
+                break;
+            default:
+                var features = run.FeaturesOfAll();
+                var centroids = run.State.Require(ClusterStateKeys.Centroids, Describe);
+                labels = KMeans.AssignNearest(features, centroids);
+                probabilities = options.Of == StudentT ? ClusteringLosses.StudentT.SoftAssignment(features, centroids, _alpha) : null;
+                break;
+        }
+        var clusters = (int)(probabilities?.shape[1] ?? run.State.Require(ClusterStateKeys.Centroids, Describe).shape[0]);
+        return new Partition(labels.to(torch.int32).data<int>().ToArray(), clusters,
+            probabilities?.to(torch.float32).contiguous().data<float>().ToArray());
     }
 
-    private torch.Tensor Centroids(IRunContext run) => run.State.Centroids ?? throw Missing("centroids");
-
-    private InvalidOperationException Missing(string part) =>
-        new($"argmax of '{options.Of}': the cluster state has no {part} after training.");
+    private string Describe => $"argmax of '{options.Of}'";
 }

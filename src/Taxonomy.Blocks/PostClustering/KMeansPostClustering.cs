@@ -3,11 +3,17 @@ using System.ComponentModel.DataAnnotations;
 using TorchSharp;
 using Taxonomy.Abstractions.Blocks;
 using Taxonomy.Abstractions.Registration;
+using Taxonomy.Abstractions.Results;
 using Taxonomy.Abstractions.Training;
+using Taxonomy.Blocks.Clustering;
 
 namespace Taxonomy.Blocks.PostClustering;
 
-/// <summary>k-means (k-means++ seeding, restarts) on the final clustering features of every sample.</summary>
+/// <summary>
+/// k-means (k-means++ seeding, restarts) on the final clustering features of every sample. The final centroids are
+/// kept in the state (and a model): each sample's cluster is its nearest final centroid, for the training data as
+/// for new data.
+/// </summary>
 [Block("kmeans", Summary = "k-means on the final clustering features (k-means++ seeding, best of n restarts).")]
 public sealed class KMeansPostClustering(KMeansPostClustering.Options options) : IPostClustering
 {
@@ -26,7 +32,9 @@ public sealed class KMeansPostClustering(KMeansPostClustering.Options options) :
         public double Tolerance { get; set; } = 1e-4;
     }
 
-    public int[] Assign(IRunContext run)
+    public IReadOnlyCollection<StateKey> Provides => [ClusterStateKeys.Centroids];
+
+    public ClusteringResult Cluster(IRunContext run)
     {
         using var scope = torch.NewDisposeScope();
         var features = run.FeaturesOfAll();
@@ -37,7 +45,9 @@ public sealed class KMeansPostClustering(KMeansPostClustering.Options options) :
             Tolerance = options.Tolerance,
         };
         using var result = run.KMeans.Fit(features, run.Clusters, settings, run.Random.Torch);
-        run.State.SetCentroids(result.Centroids, trainable: false);
-        return result.Labels;
+        run.State.SetCopy(ClusterStateKeys.Centroids, result.Centroids, trainable: false);
+        return Predict(run);
     }
+
+    public ClusteringResult Predict(IRunContext run) => NearestCentroid.Of(run, "kmeans");
 }

@@ -6,14 +6,23 @@ namespace Taxonomy.Blocks.Preprocessing;
 
 /// <summary>Zero mean, unit variance per feature (population variance, like scikit-learn's StandardScaler).</summary>
 [Block("standardize", Summary = "Per-feature zero mean and unit variance; constant features become 0.")]
-public sealed class StandardizePreprocessor : IPreprocessor
+public sealed class StandardizePreprocessor : FittedPreprocessor
 {
-    public torch.Tensor Apply(torch.Tensor features)
+    protected override IReadOnlyList<string> FittedNames { get; } = ["mean", "scale"];
+
+    protected override IReadOnlyDictionary<string, torch.Tensor> Fit(torch.Tensor features)
+    {
+        var std = features.std(0, unbiased: false, keepdim: true);
+        return new Dictionary<string, torch.Tensor>
+        {
+            ["mean"] = features.mean([0], keepdim: true),
+            ["scale"] = torch.where(std > 1e-12, std, torch.ones_like(std)),
+        };
+    }
+
+    protected override torch.Tensor Transform(torch.Tensor features, IReadOnlyDictionary<string, torch.Tensor> fitted)
     {
         using var scope = torch.NewDisposeScope();
-        var mean = features.mean([0], keepdim: true);
-        var std = features.std(0, unbiased: false, keepdim: true);
-        var safe = torch.where(std > 1e-12, std, torch.ones_like(std));
-        return ((features - mean) / safe).MoveToOuterDisposeScope();
+        return ((features - fitted["mean"]) / fitted["scale"]).MoveToOuterDisposeScope();
     }
 }

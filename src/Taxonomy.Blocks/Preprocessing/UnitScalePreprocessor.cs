@@ -7,7 +7,7 @@ namespace Taxonomy.Blocks.Preprocessing;
 
 /// <summary>Min-max scaling to [0, 1], over the whole data set (images) or per feature (tabular data).</summary>
 [Block("unit-scale", Summary = "Scale to [0, 1] by the data set's minimum and maximum (global or per feature).")]
-public sealed class UnitScalePreprocessor(UnitScalePreprocessor.Options options) : IPreprocessor
+public sealed class UnitScalePreprocessor(UnitScalePreprocessor.Options options) : FittedPreprocessor
 {
     public sealed class Options : BlockOptions
     {
@@ -15,9 +15,10 @@ public sealed class UnitScalePreprocessor(UnitScalePreprocessor.Options options)
         public bool PerFeature { get; set; }
     }
 
-    public torch.Tensor Apply(torch.Tensor features)
+    protected override IReadOnlyList<string> FittedNames { get; } = ["min", "range"];
+
+    protected override IReadOnlyDictionary<string, torch.Tensor> Fit(torch.Tensor features)
     {
-        using var scope = torch.NewDisposeScope();
         torch.Tensor min, max;
         if (options.PerFeature)
         {
@@ -31,7 +32,13 @@ public sealed class UnitScalePreprocessor(UnitScalePreprocessor.Options options)
             max = features.max();
         }
         // A constant feature would divide by zero: leave it at 0.
-        var range = (max - min).clamp_min(1e-12);
-        return ((features - min) / range).MoveToOuterDisposeScope();
+        return new Dictionary<string, torch.Tensor> { ["min"] = min, ["range"] = (max - min).clamp_min(1e-12) };
+    }
+
+    /// <summary>New data is scaled by the training data's range, so it may fall outside [0, 1].</summary>
+    protected override torch.Tensor Transform(torch.Tensor features, IReadOnlyDictionary<string, torch.Tensor> fitted)
+    {
+        using var scope = torch.NewDisposeScope();
+        return ((features - fitted["min"]) / fitted["range"]).MoveToOuterDisposeScope();
     }
 }

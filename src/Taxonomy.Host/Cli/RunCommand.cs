@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
+using Taxonomy.Host.Models;
 using Taxonomy.Host.Output;
 using Taxonomy.Host.Running;
 using Taxonomy.Host.Training;
@@ -15,7 +16,7 @@ internal static class RunCommand
         var options = new ManifestOverrides();
         var output = new Option<string?>("--out")
         {
-            Description = "Folder for result.json, assignments.csv and branch.pt (default runs/<method>-seed<N>); replaced " +
+            Description = "Folder for result.json, assignments.csv, branch.pt and the trained model (model/) (default runs/<method>-seed<N>); replaced " +
                           "only once the new run is complete, and only if it holds nothing but a run's outputs.",
         };
         var epochs = new Option<int?>("--epochs") { Description = "Cap every phase at N epochs, trained without the pre-training cache (quick runs; sweeps pass a grid's \"epochs\")." };
@@ -34,16 +35,21 @@ internal static class RunCommand
                 : Path.Combine("runs", $"{Slug(method.Name)}-seed{method.Settings.Seed}");
             // Checked, locked and staged before any data is read: a bad --out fails in a second, not after the training.
             using var folder = RunFolder.Open(given, Console.Out);
-            var result = TaxonomyHost.Runner(services, Console.Out)
-                .Run(method, Path.Combine(folder.Staging, RunWriter.BranchFile), parse.GetValue(epochs));
-            StageException.During($"writing the results to '{folder.Staging}'", () => RunWriter.Write(folder.Staging, result));
+            using var fitted = TaxonomyHost.Runner(services, Console.Out).Fit(method, parse.GetValue(epochs));
+            var result = fitted.Result;
+            StageException.During($"writing the results to '{folder.Staging}'", () =>
+            {
+                BranchWeights.Save(fitted.Model.Pipeline.Branch.Module, Path.Combine(folder.Staging, RunWriter.BranchFile));
+                ModelBundle.Save(fitted.Model, Path.Combine(folder.Staging, ModelBundle.Folder));
+                RunWriter.Write(folder.Staging, result);
+            });
             folder.Commit();
             foreach (var phase in result.Phases)
             {
                 Console.WriteLine($"  {phase.Name}: {phase.EpochsRun} epochs, {phase.Seconds:F1} s, {phase.SamplesPerSecond:F0} samples/s");
             }
             Console.WriteLine("  results: " + string.Join(", ",
-                new[] { RunWriter.ResultFile, RunWriter.AssignmentsFile, RunWriter.BranchFile }.Select(f => Path.Combine(given!, f))));
+                new[] { RunWriter.ResultFile, RunWriter.AssignmentsFile, ModelBundle.Folder + "/" }.Select(f => Path.Combine(given!, f))));
             Console.WriteLine(result.Summary());
             return 0;
         });

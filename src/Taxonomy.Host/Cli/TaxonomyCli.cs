@@ -4,7 +4,7 @@ using System.CommandLine.Invocation;
 namespace Taxonomy.Host.Cli;
 
 /// <summary>
-/// The `taxonomy` command line: run, validate, list, bench, table1, sweep, collect. Every failure, a wrong command line included,
+/// The `taxonomy` command line: run, predict, embed, validate, list, bench, table1, sweep, collect. Every failure, a wrong command line included,
 /// prints one line "error: …" on stderr and exits 2; `--verbose` adds the stack trace.
 /// </summary>
 public static class TaxonomyCli
@@ -17,6 +17,8 @@ public static class TaxonomyCli
         var root = new RootCommand("taxonomy: deep clustering composed from the building blocks of Aljalbout et al. (2018).")
         {
             RunCommand.Create(),
+            PredictCommand.Create(),
+            EmbedCommand.Create(),
             ValidateCommand.Create(),
             ListCommand.Create(),
             SchemaCommand.Create(),

@@ -1,4 +1,7 @@
+using TorchSharp;
 using Taxonomy.Abstractions.Blocks;
+using Taxonomy.Abstractions.Data;
+using Taxonomy.Blocks.Data;
 using Taxonomy.Abstractions.Registration;
 using Taxonomy.Abstractions.Training;
 using Taxonomy.Host.Manifest;
@@ -53,6 +56,48 @@ public sealed class Pipeline : IDisposable
 
     public string Describe(IBlock block) => _specs[block].Describe();
 
+    /// <summary>
+    /// The raw data through the preprocessors: fitted on it (<paramref name="fit"/>, training) or with what they fitted
+    /// before (a model's new data); refuses NaN and infinite values after preprocessing.
+    /// </summary>
+    public Dataset Preprocess(Dataset raw, bool fit)
+    {
+        var features = raw.Features.alias();
+        foreach (var preprocessor in Preprocessors)
+        {
+            torch.Tensor next;
+            try
+            {
+                next = fit ? preprocessor.Apply(features) : preprocessor.Transform(features);
+            }
+            catch (ArgumentException e)
+            {
+                features.Dispose();
+                throw new ManifestException($"{Method.File}: {Describe(preprocessor)}: {e.Message}", e);
+            }
+            features.Dispose();
+            features = next;
+        }
+        using (var scope = torch.NewDisposeScope())
+        {
+            var bad = torch.isfinite(features).logical_not().reshape(features.shape[0], -1).any(1);
+            if (bad.any().item<bool>())
+            {
+                var row = bad.nonzero()[0, 0].item<long>();
+                var stage = Preprocessors.Count == 0 ? "" : " after preprocessing";
+                throw new DataException(
+                    $"{raw.Source}: sample {row + 1} has NaN or infinite values{stage}; clean the data or change the preprocessor.");
+            }
+        }
+        var contiguous = features.contiguous();
+        if (!ReferenceEquals(contiguous, features))
+        {
+            features.Dispose();
+        }
+        return raw.WithFeatures(contiguous);
+    }
+
+
     /// <summary>": problem", or " (2 problems): (1) ...; (2) ..." (problems may hold semicolons themselves).</summary>
     private static string Listed(IReadOnlyList<string> errors) => errors.Count == 1
         ? $": {errors[0]}"
@@ -79,9 +124,9 @@ public sealed class Pipeline : IDisposable
         }
         CheckLayers(composition, ClusteringLoss, ClusteringLoss.RequiredLayers);
         CheckLayers(composition, PostClustering, PostClustering.RequiredLayers);
-        var missing = ClusteringLoss.Requires & ~ClusterUpdater.Provides;
-        composition.Require(ClusteringLoss, missing == ClusterStateParts.None,
-            $"needs {missing} in the cluster state, which {Describe(ClusterUpdater)} does not provide");
+        CheckState(composition, ClusteringLoss, ClusteringLoss.Requires);
+        CheckState(composition, PostClustering, PostClustering.Requires);
+        CheckKeyNames(composition);
         if (ClusteringLoss.Contributes)
         {
             // The trainer computes the clustering loss only in clustering phases: elsewhere it would be silently ignored.
@@ -105,6 +150,33 @@ public sealed class Pipeline : IDisposable
                 $"has no phase '{name}', which optimizer.phases.{name} sets (its phases: {string.Join(", ", phases)})");
         }
     }
+
+    /// <summary>Every state slot a block reads must be one the cluster updater writes.</summary>
+    private void CheckState(Abstractions.Blocks.Composition composition, IBlock reader, IReadOnlyCollection<StateKey> requires)
+    {
+        var provided = ClusterUpdater.Provides;
+        foreach (var key in requires.Where(key => !provided.Contains(key)))
+        {
+            var has = provided.Count == 0 ? "it provides none" : $"it provides: {string.Join(", ", provided.Select(k => k.Name))}";
+            composition.Require(reader, false,
+                $"needs '{key.Name}' in the cluster state, which {Describe(ClusterUpdater)} does not provide ({has})");
+        }
+    }
+
+    /// <summary>A model file names its state slots: two different slots of one method must not share a name.</summary>
+    private void CheckKeyNames(Abstractions.Blocks.Composition composition)
+    {
+        foreach (var clash in StateKeys.GroupBy(k => k.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            composition.Require(ClusterUpdater, false,
+                $"two different state slots are both named '{clash.Key}'; a block must declare a slot once and share its key");
+        }
+    }
+
+    /// <summary>Every distinct state slot the blocks of this method declare (written or read).</summary>
+    public IReadOnlyList<StateKey> StateKeys =>
+        ClusterUpdater.Provides.Concat(PostClustering.Provides).Concat(PostClustering.Requires).Concat(ClusteringLoss.Requires)
+            .Distinct().ToList();
 
     private void CheckLayers(Abstractions.Blocks.Composition composition, IBlock block, IEnumerable<string> layers)
     {

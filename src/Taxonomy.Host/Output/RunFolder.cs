@@ -218,7 +218,7 @@ public sealed class RunFolder : IDisposable
             return;
         }
         var foreign = Directory.EnumerateFileSystemEntries(Target).Select(Path.GetFileName)
-            .FirstOrDefault(name => !RunWriter.IsOutput(name!) || Directory.Exists(Path.Combine(Target, name!)));
+            .FirstOrDefault(name => Directory.Exists(Path.Combine(Target, name!)) ? !RunWriter.IsOutputFolder(name!) : !RunWriter.IsOutput(name!));
         if (foreign is not null)
         {
             throw new RunFolderException(

@@ -2,6 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Taxonomy.Abstractions.Results;
+using Taxonomy.Blocks.Metrics;
+using Taxonomy.Host.Models;
 using Taxonomy.Host.Running;
 using Taxonomy.Host.Training;
 
@@ -15,12 +18,21 @@ public static class RunWriter
 {
     public const string ResultFile = "result.json";
     public const string AssignmentsFile = "assignments.csv";
+    /// <summary>Soft assignments [n, k] of methods that have them.</summary>
+    public const string ProbabilitiesFile = "probabilities.csv";
+    /// <summary>What `taxonomy predict` writes beside the assignments: the model, the data, the metrics.</summary>
+    public const string PredictionFile = "prediction.json";
     /// <summary>The trained branch's weights; its sidecar of shapes sits beside it.</summary>
     public const string BranchFile = "branch.pt";
 
     /// <summary>Every file a run writes into its folder.</summary>
     public static IReadOnlyList<string> Outputs { get; } =
-        [ResultFile, AssignmentsFile, BranchFile, Path.GetFileName(BranchWeights.SidecarOf(BranchFile))];
+        [ResultFile, AssignmentsFile, ProbabilitiesFile, PredictionFile, BranchFile, Path.GetFileName(BranchWeights.SidecarOf(BranchFile))];
+
+    /// <summary>The folders a run writes: the trained model.</summary>
+    public static IReadOnlyList<string> OutputFolders { get; } = [ModelBundle.Folder];
+
+    public static bool IsOutputFolder(string name) => OutputFolders.Contains(name);
 
     /// <summary>A run's output, or the temporary file of one that an earlier version of taxonomy left half-written.</summary>
     public static bool IsOutput(string name) =>
@@ -36,7 +48,7 @@ public static class RunWriter
     public static void Write(string directory, RunResult result)
     {
         Directory.CreateDirectory(directory);
-        File.WriteAllText(Path.Combine(directory, AssignmentsFile), Assignments(result));
+        WriteAssignments(directory, result.Clustering, result.Labels);
         File.WriteAllText(Path.Combine(directory, ResultFile), Json(result).ToJsonString(s_json));
     }
 
@@ -50,33 +62,92 @@ public static class RunWriter
             ["dataSource"] = r.DataSource,
             ["n"] = r.Samples,
             ["k"] = r.Clusters,
+            ["kInitial"] = r.ClustersInitial,
+            ["kSource"] = r.ClustersSource,
+            ["result"] = ResultKinds.Of(r.Clustering),
             ["clustersFound"] = r.ClustersFound,
             ["degenerate"] = r.ClustersFound < r.Clusters,
             ["clusterSizes"] = new JsonArray(r.ClusterSizes.Select(size => (JsonNode)size).ToArray()),
             ["seed"] = r.Seed,
             ["threads"] = r.Threads,
-            ["metrics"] = r.Metrics is { } m
-                ? new JsonObject { ["acc"] = m.Accuracy, ["nmi"] = m.Nmi, ["ari"] = m.Ari, ["purity"] = m.Purity }
-                : null,
+            ["metrics"] = r.Metrics is { } m ? Metrics(m) : null,
             ["phases"] = new JsonArray(r.Phases.Select(p => JsonSerializer.SerializeToNode(p, s_json)).ToArray()),
             ["postClusteringSeconds"] = r.PostClusteringSeconds,
             ["totalSeconds"] = r.TotalSeconds,
             ["versions"] = JsonSerializer.SerializeToNode(r.Versions, s_json),
             ["effectiveManifest"] = r.EffectiveManifest.DeepClone(),
         };
+        if (r.Clustering is Partitions views)
+        {
+            json.Insert(json.IndexOf("phases"), "views", Views(views, r.Labels));
+        }
+        if (r.Clustering is Hierarchy hierarchy)
+        {
+            json.Insert(json.IndexOf("phases"), "hierarchy", Tree(hierarchy, r.Labels));
+        }
         return json;
     }
 
-    private static string Assignments(RunResult r)
+    /// <summary>Each view's k, sizes and, with labels, its metrics against them.</summary>
+    private static JsonArray Views(Partitions views, int[]? labels) => new(views.Views.Select((view, i) => (JsonNode)new JsonObject
     {
-        var csv = new StringBuilder(r.Labels is null ? "index,cluster\n" : "index,cluster,label\n");
-        for (var i = 0; i < r.Assignments.Length; i++)
+        ["name"] = views.Names[i],
+        ["k"] = view.Clusters,
+        ["clusterSizes"] = new JsonArray(view.Sizes().Select(size => (JsonNode)size).ToArray()),
+        ["metrics"] = labels is null ? null : Metrics(MetricSet.Compute(labels, view.Labels)),
+    }).ToArray());
+
+    /// <summary>The tree itself and, with labels, its dendrogram and leaf purity (DeepECT's measures).</summary>
+    private static JsonObject Tree(Hierarchy hierarchy, int[]? labels) => new()
+    {
+        ["leaves"] = hierarchy.Tree.Leaves.Count,
+        ["dendrogramPurity"] = labels is null ? null : TreeMetrics.DendrogramPurity(hierarchy.Tree, hierarchy.LeafOfSample, labels),
+        ["leafPurity"] = labels is null ? null : TreeMetrics.LeafPurity(hierarchy.Tree, hierarchy.LeafOfSample, labels),
+        ["tree"] = hierarchy.Tree.ToJson(),
+    };
+
+    public static JsonObject Metrics(MetricSet m) =>
+        new() { ["acc"] = m.Accuracy, ["nmi"] = m.Nmi, ["ari"] = m.Ari, ["purity"] = m.Purity };
+
+    /// <summary>
+    /// assignments.csv (index, the cluster of each partition — "cluster", or one column per view — and the label when
+    /// known) and, for soft assignments, probabilities.csv (index, p0 … p(k−1)) of the primary partition.
+    /// </summary>
+    public static void WriteAssignments(string directory, ClusteringResult clustering, int[]? labels)
+    {
+        var views = clustering is Partitions many ? many.Views : [clustering.Primary];
+        var names = clustering is Partitions named ? named.Names.ToList() : ["cluster"];
+        var csv = new StringBuilder("index," + string.Join(",", names) + (labels is null ? "\n" : ",label\n"));
+        for (var i = 0; i < clustering.Samples; i++)
         {
-            csv.Append(i.ToString(CultureInfo.InvariantCulture)).Append(',')
-               .Append(r.Assignments[i].ToString(CultureInfo.InvariantCulture));
-            if (r.Labels is { } labels)
+            csv.Append(i.ToString(CultureInfo.InvariantCulture));
+            foreach (var view in views)
+            {
+                csv.Append(',').Append(view.Labels[i].ToString(CultureInfo.InvariantCulture));
+            }
+            if (labels is not null)
             {
                 csv.Append(',').Append(labels[i].ToString(CultureInfo.InvariantCulture));
+            }
+            csv.Append('\n');
+        }
+        File.WriteAllText(Path.Combine(directory, AssignmentsFile), csv.ToString());
+        if (clustering.Primary.Probabilities is { } probabilities)
+        {
+            File.WriteAllText(Path.Combine(directory, ProbabilitiesFile), Probabilities(probabilities, clustering.Primary.Clusters));
+        }
+    }
+
+    private static string Probabilities(float[] probabilities, int clusters)
+    {
+        var csv = new StringBuilder("index," + string.Join(",", Enumerable.Range(0, clusters).Select(c => $"p{c}")) + "\n");
+        for (var i = 0; i < probabilities.Length / clusters; i++)
+        {
+            csv.Append(i.ToString(CultureInfo.InvariantCulture));
+            for (var c = 0; c < clusters; c++)
+            {
+                // "R" keeps every float's exact value, so the file reloads bit for bit.
+                csv.Append(',').Append(probabilities[i * clusters + c].ToString("R", CultureInfo.InvariantCulture));
             }
             csv.Append('\n');
         }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using System.Text.Json.Nodes;
 using TorchSharp;
 using Taxonomy.Abstractions.Data;
@@ -8,8 +7,11 @@ using Taxonomy.Abstractions.Training;
 using Taxonomy.Blocks.Data;
 using Taxonomy.Blocks.Metrics;
 using Taxonomy.Host.Composition;
+using Taxonomy.Abstractions.Results;
 using Taxonomy.Host.Manifest;
+using Taxonomy.Host.Models;
 using Taxonomy.Host.Platform;
+using Taxonomy.Host.Plugins;
 using Taxonomy.Host.Training;
 
 namespace Taxonomy.Host.Running;
@@ -19,26 +21,121 @@ namespace Taxonomy.Host.Running;
 /// </summary>
 /// <param name="cache">The pre-training cache (the host's), used when the manifest's "pretrainingCache" is on.</param>
 /// <param name="platform">The host's platform layer (<see cref="HostPlatform.Process"/>): called after every epoch, described in the log.</param>
-public sealed class MethodRunner(TextWriter log, PretrainingCache cache, IPlatform platform)
+public sealed class MethodRunner(TextWriter log, PretrainingCache cache, IPlatform platform, IReadOnlyList<PluginFolder> plugins)
 {
     /// <param name="saveBranchTo">Where to save the trained branch's weights (e.g. DIR/branch.pt), or null.</param>
     /// <param name="epochLimit">Caps every phase's epochs (benchmarks).</param>
     public RunResult Run(MethodDefinition method, string? saveBranchTo = null, int? epochLimit = null)
+    {
+        using var fitted = Fit(method, epochLimit);
+        if (saveBranchTo is not null)
+        {
+            StageException.During($"saving the branch's weights to '{saveBranchTo}'",
+                () => BranchWeights.Save(fitted.Model.Pipeline.Branch.Module, saveBranchTo));
+        }
+        return fitted.Result;
+    }
+
+    /// <summary>
+    /// Trains the method and clusters its training data: the run's report and the trained model, which the caller
+    /// owns (save it with <see cref="ModelBundle.Save"/>). A cancelled <paramref name="observer"/> token stops the
+    /// training between two batches with <see cref="OperationCanceledException"/>, and nothing is returned.
+    /// </summary>
+    public FittedRun Fit(MethodDefinition method, int? epochLimit = null, TrainingObserver? observer = null)
     {
         var total = Stopwatch.StartNew();
         var settings = method.Settings;
         var threads = settings.Threads ?? Environment.ProcessorCount;
         torch.set_num_threads(threads);
 
-        using var pipeline = StageException.During("composing the blocks", () => Pipeline.Compose(method));
-        using var random = new RunRandom(settings.Seed);
-        Preflight.Check(method, pipeline, epochLimit, cache);
-        using var raw = StageException.During($"reading the data '{settings.Data.Source}'",
-            () => DataCatalog.Load(settings.Data, settings.Seed, method.Directory, log, method.File));
-        var clusters = ClusterCount(settings.Clusters, raw, method.File);
-        using var data = StageException.During("preprocessing", () => Preprocess(raw, pipeline, method));
-        log.WriteLine($"{method.Name}: {data.Name} ({data.Source}), n={data.Count}, sample shape " +
-                      $"[{string.Join(", ", data.SampleShape)}], k={clusters}, seed {settings.Seed}, {threads} threads");
+        var pipeline = StageException.During("composing the blocks", () => Pipeline.Compose(method));
+        ClusterState? state = null;
+        try
+        {
+            using var random = new RunRandom(settings.Seed);
+            Preflight.Check(method, pipeline, epochLimit, cache);
+            using var raw = StageException.During($"reading the data '{settings.Data.Source}'",
+                () => DataCatalog.Load(settings.Data, settings.Seed, method.Directory, log, method.File));
+            var clusters = ClusterCount(settings.Clusters, raw, method.File);
+            using var data = StageException.During("preprocessing", () => pipeline.Preprocess(raw, fit: true));
+            log.WriteLine($"{method.Name}: {data.Name} ({data.Source}), n={data.Count}, sample shape " +
+                          $"[{string.Join(", ", data.SampleShape)}], k={clusters}, seed {settings.Seed}, {threads} threads");
+            Build(method, pipeline, data, clusters, log);
+            state = new ClusterState(clusters);
+            var run = new RunContext(data, pipeline.Branch, pipeline.FeatureSelector, random, settings.Kmeans.Create(), state, log);
+            var phases = StageException.During(() => Training(run),
+                () => new Trainer(pipeline, run, settings, platform, settings.PretrainingCache ? cache : null, epochLimit, observer).Train());
+            foreach (var line in platform.Describe())
+            {
+                log.WriteLine(line);
+            }
+
+            observer?.Cancellation.ThrowIfCancellationRequested();
+            var post = Stopwatch.StartNew();
+            random.StartPhase(pipeline.Schedule.Phases.Count);  // post-clustering's randomness must not depend on what training drew
+            var clustering = StageException.During($"post-clustering ({pipeline.Describe(pipeline.PostClustering)})",
+                () => Clustered(pipeline, run));
+            post.Stop();
+            var (k, source) = Checked(clustering, pipeline, data.Count, clusters, settings.Clusters is null);
+            var sizes = clustering.Primary.Sizes();
+            if (sizes.Count(size => size > 0) is var found && found < k)
+            {
+                log.WriteLine($"warning: the clustering is degenerate: {pipeline.Describe(pipeline.PostClustering)} put the samples " +
+                              $"into {found} of the k={k} clusters (sizes {string.Join(", ", sizes)})");
+            }
+            var effective = Effective(method);
+            var versions = ProductVersions.Current();
+            var result = new RunResult
+            {
+                Method = method.Name,
+                Manifest = method.File,
+                EffectiveManifest = effective,
+                Dataset = data.Name,
+                DataSource = data.Source,
+                Samples = data.Count,
+                SampleShape = data.SampleShape,
+                Clusters = k,
+                ClustersInitial = clusters,
+                ClustersSource = source,
+                Seed = settings.Seed,
+                Threads = threads,
+                Clustering = clustering,
+                Metrics = data.Labels is { } labels ? MetricSet.Compute(labels, clustering.Primary.Labels) : null,
+                Phases = phases,
+                PostClusteringSeconds = post.Elapsed.TotalSeconds,
+                TotalSeconds = total.Elapsed.TotalSeconds,
+                Versions = versions,
+                ClusterSizes = sizes,
+                Labels = data.Labels,
+            };
+            var facts = new ModelFacts(raw.SampleShape, data.SampleShape, effective, versions, ResultKinds.Of(clustering));
+            var model = new TrainedModel(method, pipeline, state, facts, plugins);
+            return new FittedRun(result, model);
+        }
+        catch
+        {
+            state?.Dispose();
+            pipeline.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The post-clustering's result; a partition it could not even build (an id outside 0…k−1) is its fault, named.</summary>
+    private static ClusteringResult Clustered(Pipeline pipeline, RunContext run)
+    {
+        try
+        {
+            return pipeline.PostClustering.Cluster(run);
+        }
+        catch (ArgumentException e) when (e.ParamName is "labels" or "probabilities" or "clusters")
+        {
+            throw new TrainingException($"{pipeline.Describe(pipeline.PostClustering)}: {e.Message.Split(" (Parameter")[0]}.");
+        }
+    }
+
+    /// <summary>Builds the branch (from branch.weights when given) and the non-clustering loss for the data's sample shape.</summary>
+    private static void Build(MethodDefinition method, Pipeline pipeline, Dataset data, int clusters, TextWriter log)
+    {
         try
         {
             pipeline.Branch.Build(data.SampleShape, clusters);
@@ -76,73 +173,29 @@ public sealed class MethodRunner(TextWriter log, PretrainingCache cache, IPlatfo
         {
             throw new StageException("building the non-clustering loss", e);
         }
-
-        using var run = new RunContext(data, pipeline.Branch, pipeline.FeatureSelector, random,
-            settings.Kmeans.Create(), clusters, log);
-        var phases = StageException.During(() => Training(run),
-            () => new Trainer(pipeline, run, settings, platform, settings.PretrainingCache ? cache : null, epochLimit).Train());
-        foreach (var line in platform.Describe())
-        {
-            log.WriteLine(line);
-        }
-        if (saveBranchTo is not null)
-        {
-            StageException.During($"saving the branch's weights to '{saveBranchTo}'",
-                () => BranchWeights.Save(pipeline.Branch.Module, saveBranchTo));
-        }
-
-        var post = Stopwatch.StartNew();
-        random.StartPhase(pipeline.Schedule.Phases.Count);  // post-clustering's randomness must not depend on what training drew
-        var assignments = StageException.During($"post-clustering ({pipeline.Describe(pipeline.PostClustering)})",
-            () => pipeline.PostClustering.Assign(run));
-        post.Stop();
-        if (assignments.Length != data.Count)
-        {
-            throw new TrainingException(
-                $"{pipeline.Describe(pipeline.PostClustering)} returned {assignments.Length} assignments for {data.Count} samples.");
-        }
-        var sizes = ClusterSizes(assignments, clusters, pipeline.Describe(pipeline.PostClustering));
-        if (sizes.Count(size => size > 0) is var found && found < clusters)
-        {
-            log.WriteLine($"warning: the clustering is degenerate: {pipeline.Describe(pipeline.PostClustering)} put the samples " +
-                          $"into {found} of the k={clusters} clusters (sizes {string.Join(", ", sizes)})");
-        }
-        return new RunResult
-        {
-            Method = method.Name,
-            Manifest = method.File,
-            EffectiveManifest = Effective(method),
-            Dataset = data.Name,
-            DataSource = data.Source,
-            Samples = data.Count,
-            SampleShape = data.SampleShape,
-            Clusters = clusters,
-            Seed = settings.Seed,
-            Threads = threads,
-            Metrics = data.Labels is { } labels ? MetricSet.Compute(labels, assignments) : null,
-            Phases = phases,
-            PostClusteringSeconds = post.Elapsed.TotalSeconds,
-            TotalSeconds = total.Elapsed.TotalSeconds,
-            Versions = Versions(),
-            Assignments = assignments,
-            ClusterSizes = sizes,
-            Labels = data.Labels,
-        };
     }
 
-    /// <summary>Samples per cluster id; an id outside [0, k) is a fault of the post-clustering block.</summary>
-    private static int[] ClusterSizes(int[] assignments, int clusters, string block)
+    /// <summary>
+    /// The result must cover every sample, and have the k asked for unless the post-clustering estimates k. Returns k
+    /// and where it came from: "given" (manifest or --clusters), "labels" (counted) or "estimated" (by the method).
+    /// </summary>
+    private static (int K, string Source) Checked(ClusteringResult clustering, Pipeline pipeline, int samples, int clusters, bool counted)
     {
-        var sizes = new int[clusters];
-        for (var i = 0; i < assignments.Length; i++)
+        var block = pipeline.Describe(pipeline.PostClustering);
+        if (clustering.Samples != samples)
         {
-            if ((uint)assignments[i] >= (uint)clusters)
-            {
-                throw new TrainingException($"{block} assigned sample {i + 1} to cluster {assignments[i]}, outside 0 to {clusters - 1}.");
-            }
-            sizes[assignments[i]]++;
+            throw new TrainingException($"{block} returned {clustering.Samples} assignments for {samples} samples.");
         }
-        return sizes;
+        var k = clustering.Primary.Clusters;
+        if (pipeline.PostClustering.EstimatesClusters)
+        {
+            return (k, "estimated");
+        }
+        if (k != clusters)
+        {
+            throw new TrainingException($"{block} returned {k} clusters where k={clusters} was asked.");
+        }
+        return (k, counted ? "labels" : "given");
     }
 
     /// <summary>The manifest as it ran: every block with all its options, defaults included.</summary>
@@ -193,53 +246,4 @@ public sealed class MethodRunner(TextWriter log, PretrainingCache cache, IPlatfo
         return clusters <= data.Count ? clusters : throw new ManifestException(
             $"{file}: clusters: k={clusters} is more than the {data.Count} samples of '{data.Name}'.");
     }
-
-    private static Dataset Preprocess(Dataset raw, Pipeline pipeline, MethodDefinition method)
-    {
-        var features = raw.Features.alias();
-        foreach (var preprocessor in pipeline.Preprocessors)
-        {
-            torch.Tensor next;
-            try
-            {
-                next = preprocessor.Apply(features);
-            }
-            catch (ArgumentException e)
-            {
-                features.Dispose();
-                throw new ManifestException($"{method.File}: {pipeline.Describe(preprocessor)}: {e.Message}", e);
-            }
-            features.Dispose();
-            features = next;
-        }
-        using (var scope = torch.NewDisposeScope())
-        {
-            var bad = torch.isfinite(features).logical_not().reshape(features.shape[0], -1).any(1);
-            if (bad.any().item<bool>())
-            {
-                var row = bad.nonzero()[0, 0].item<long>();
-                var stage = pipeline.Preprocessors.Count == 0 ? "" : " after preprocessing";
-                throw new DataException(
-                    $"{raw.Source}: sample {row + 1} has NaN or infinite values{stage}; clean the data or change the preprocessor.");
-            }
-        }
-        var contiguous = features.contiguous();
-        if (!ReferenceEquals(contiguous, features))
-        {
-            features.Dispose();
-        }
-        return raw.WithFeatures(contiguous);
-    }
-
-    private static Dictionary<string, string> Versions() => new()
-    {
-        ["taxonomy"] = Version(typeof(MethodRunner).Assembly),
-        ["torchsharp"] = Version(typeof(torch).Assembly),
-        ["dotnet"] = Environment.Version.ToString(),
-        ["os"] = System.Runtime.InteropServices.RuntimeInformation.OSDescription,
-    };
-
-    private static string Version(Assembly assembly) =>
-        assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
-        ?? assembly.GetName().Version?.ToString() ?? "?";
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Taxonomy.Abstractions.Results;
 using Taxonomy.Blocks.Metrics;
 using Taxonomy.Host.Training;
 
@@ -14,7 +15,14 @@ public sealed record RunResult
     public required string DataSource { get; init; }
     public required int Samples { get; init; }
     public required long[] SampleShape { get; init; }
+    /// <summary>k of the result: as asked, or as the method estimated it.</summary>
     public required int Clusters { get; init; }
+
+    /// <summary>k the run started from (equal to <see cref="Clusters"/> unless the method estimates k).</summary>
+    public required int ClustersInitial { get; init; }
+
+    /// <summary>Where k came from: "given" (manifest or --clusters), "labels" (counted) or "estimated" (by the method).</summary>
+    public required string ClustersSource { get; init; }
     public required int Seed { get; init; }
     public required int Threads { get; init; }
     public MetricSet? Metrics { get; init; }
@@ -22,7 +30,11 @@ public sealed record RunResult
     public required double PostClusteringSeconds { get; init; }
     public required double TotalSeconds { get; init; }
     public required IReadOnlyDictionary<string, string> Versions { get; init; }
-    public required int[] Assignments { get; init; }
+    /// <summary>The post-clustering's result over the training data.</summary>
+    public required ClusteringResult Clustering { get; init; }
+
+    /// <summary>The primary partition's cluster of every sample.</summary>
+    public int[] Assignments => Clustering.Primary.Labels;
 
     /// <summary>Samples per cluster, index = cluster id (length k).</summary>
     public required int[] ClusterSizes { get; init; }

@@ -38,5 +38,6 @@ public sealed class StageException(string stage, Exception inner) : Exception($"
 
     /// <summary>True for the product's own failures, whose message already names the file, field, row or stage.</summary>
     public static bool Explains(Exception e) =>
-        e is ManifestException or PluginException or DataException or TrainingException or RunFolderException or StageException;
+        e is ManifestException or PluginException or DataException or TrainingException or RunFolderException or StageException
+             or Models.ModelException;
 }

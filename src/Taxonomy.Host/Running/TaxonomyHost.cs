@@ -30,6 +30,7 @@ public static class TaxonomyHost
             .AddSingleton(configuration ?? HostSettings.FromEnvironment())
             .AddSingleton(services => HostSettings.From(services.GetRequiredService<IConfiguration>()))
             .AddSingleton<IPlatform>(HostPlatform.Process)
+            .AddSingleton<IReadOnlyList<PluginFolder>>(folders)
             .AddSingleton(_ => BlockCatalogue.Create(folders, extraBlocks, HostPlatform.Process.Convolutions))
             .AddSingleton<ManifestLoader>()
             .AddSingleton(services => new PretrainingCache(services.GetRequiredService<HostSettings>().CacheFolder))
@@ -38,5 +39,6 @@ public static class TaxonomyHost
 
     /// <summary>A method runner over the host's pre-training cache and platform layer, logging to <paramref name="log"/>.</summary>
     public static MethodRunner Runner(IServiceProvider host, TextWriter log) =>
-        new(log, host.GetRequiredService<PretrainingCache>(), host.GetRequiredService<IPlatform>());
+        new(log, host.GetRequiredService<PretrainingCache>(), host.GetRequiredService<IPlatform>(),
+            host.GetRequiredService<IReadOnlyList<PluginFolder>>());
 }

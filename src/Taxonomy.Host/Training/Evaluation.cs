@@ -21,7 +21,7 @@ internal static class Evaluation
     /// </summary>
     public static QuickAssignments Assign(RunContext run, IReadOnlyList<string> postClusteringLayers)
     {
-        if (run.State.HardAssignments is { } hard)
+        if (run.State.Get(ClusterStateKeys.HardAssignments) is { } hard)
         {
             return new QuickAssignments(hard, "the updater's assignments");
         }

@@ -5,21 +5,24 @@ using Taxonomy.Abstractions.Training;
 
 namespace Taxonomy.Host.Training;
 
-/// <summary>The run as blocks see it (<see cref="IRunContext"/>); the trainer moves <see cref="Progress"/> along.</summary>
+/// <summary>
+/// The run as blocks see it (<see cref="IRunContext"/>); the trainer moves <see cref="Progress"/> along. The cluster
+/// state is the caller's (a trained model keeps it): the context does not dispose it.
+/// </summary>
 public sealed class RunContext(
     Dataset data,
     IBranch branch,
     IFeatureSelector featureSelector,
     RunRandom random,
     IKMeans kmeans,
-    int clusters,
-    TextWriter log) : IRunContext, IDisposable
+    ClusterState state,
+    TextWriter log) : IRunContext
 {
-    public int Clusters => clusters;
+    public int Clusters => state.Clusters;
     public Dataset Data => data;
     public IBranch Branch => branch;
     public IFeatureSelector FeatureSelector => featureSelector;
-    public ClusterState State { get; } = new(clusters);
+    public ClusterState State => state;
     public RunRandom Random => random;
     public IKMeans KMeans => kmeans;
     public TrainingProgress Progress { get; internal set; } = null!;
@@ -35,6 +38,4 @@ public sealed class RunContext(
         log.WriteLine(message);
         log.Flush();
     }
-
-    public void Dispose() => State.Dispose();
 }

@@ -15,8 +15,9 @@ namespace Taxonomy.Host.Training;
 /// </summary>
 /// <param name="platform">Told after every epoch (the C heap hands its free pages back).</param>
 /// <param name="epochLimit">Caps every phase's epochs (bench, a quick table; the cache is then left alone); null trains the schedule's full length.</param>
+/// <param name="observer">Told after every epoch, and asked before every batch whether to stop (cancellation).</param>
 public sealed class Trainer(Pipeline pipeline, RunContext run, RunSettings settings, IPlatform platform,
-    PretrainingCache? cache = null, int? epochLimit = null)
+    PretrainingCache? cache = null, int? epochLimit = null, TrainingObserver? observer = null)
 {
     private long _globalIteration;
     private string? _saveAfterPretraining;
@@ -112,6 +113,7 @@ public sealed class Trainer(Pipeline pipeline, RunContext run, RunSettings setti
             {
                 for (var b = 0; b < batches && !stopped; b++)
                 {
+                    observer?.Cancellation.ThrowIfCancellationRequested();
                     run.Progress = Progress(phase, phaseIndex, epoch, batches, iteration);
                     var start = (long)b * batchSize;
                     var length = b == batches - 1 ? n - start : batchSize;
@@ -132,6 +134,8 @@ public sealed class Trainer(Pipeline pipeline, RunContext run, RunSettings setti
             stopped |= pipeline.ClusterUpdater.OnEpochEnd(run) == UpdateOutcome.StopPhase;
             decay?.step();
             LogEpoch(phase, epoch, sums, epochClock.Elapsed.TotalSeconds);
+            observer?.Progress?.Report(new EpochReport(phase.Name, epoch + 1, epochs, sums.Mean(sums.NonClustering),
+                sums.Mean(sums.Clustering), epochClock.Elapsed.TotalSeconds));
             platform.AfterEpoch();
             _peakWorkingSet = Math.Max(_peakWorkingSet, Environment.WorkingSet);
         }

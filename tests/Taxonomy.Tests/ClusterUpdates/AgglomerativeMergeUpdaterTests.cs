@@ -32,7 +32,7 @@ public sealed class AgglomerativeMergeUpdaterTests
         using var run = new FakeRunContext(Points(), clusters: 2);
         var updater = new AgglomerativeMergeUpdater(new AgglomerativeMergeUpdater.Options { InitialClusters = 6, Eta = 0.5, PeriodEpochs = 2 });
         updater.OnPhaseStart(run);
-        Assert.That(run.State.HardAssignments!.Distinct().Count(), Is.EqualTo(6));
+        Assert.That(run.State.Get(ClusterStateKeys.HardAssignments)!.Distinct().Count(), Is.EqualTo(6));
 
         var counts = new List<int>();
         var outcomes = new List<UpdateOutcome>();
@@ -40,12 +40,12 @@ public sealed class AgglomerativeMergeUpdaterTests
         {
             run.Progress = FakeRunContext.At(PhaseKind.Clustering, iteration: epoch * 10 + 9);
             outcomes.Add(updater.OnEpochEnd(run));
-            counts.Add(run.State.HardAssignments!.Distinct().Count());
+            counts.Add(run.State.Get(ClusterStateKeys.HardAssignments)!.Distinct().Count());
         }
 
         Assert.That(counts, Is.EqualTo(new[] { 6, 3, 3, 2, 2, 2 }));
         Assert.That(outcomes.Take(5), Is.All.EqualTo(UpdateOutcome.Continue));
         Assert.That(outcomes[5], Is.EqualTo(UpdateOutcome.StopPhase));
-        Assert.That(run.State.HardAssignments, Is.EqualTo(new[] { 0, 0, 0, 0, 0, 1 }));
+        Assert.That(run.State.Get(ClusterStateKeys.HardAssignments), Is.EqualTo(new[] { 0, 0, 0, 0, 0, 1 }));
     }
 }

@@ -16,7 +16,7 @@ public sealed class DacThresholdsUpdaterTests
         using var run = new FakeRunContext(zeros(1, 1), clusters: 2);
         var updater = new DacThresholdsUpdater(new DacThresholdsUpdater.Options { UpperStep = 0.1, LowerStep = 0.01 });
         updater.OnPhaseStart(run);
-        Assert.That(run.State.PairThresholds, Is.EqualTo((0.95, 0.455)));
+        Assert.That(run.State.Get(DacThresholdsUpdater.Thresholds), Is.EqualTo(new PairThresholds(0.95, 0.455)));
 
         var outcomes = new List<UpdateOutcome>();
         for (var epoch = 0; epoch < 5; epoch++)
@@ -26,7 +26,7 @@ public sealed class DacThresholdsUpdaterTests
         }
 
         Assert.That(outcomes, Is.EqualTo(Enumerable.Repeat(UpdateOutcome.Continue, 4).Append(UpdateOutcome.StopPhase)));
-        var (upper, lower) = run.State.PairThresholds!.Value;
+        var (upper, lower) = run.State.Get(DacThresholdsUpdater.Thresholds)!;
         Assert.That(upper, Is.EqualTo(0.45).Within(1e-12));
         Assert.That(lower, Is.EqualTo(0.505).Within(1e-12));
         Assert.That(run.Messages.Single(), Does.Contain("pair thresholds met"));
@@ -38,7 +38,7 @@ public sealed class DacThresholdsUpdaterTests
         using var run = new FakeRunContext(zeros(1, 1), clusters: 2) { Progress = FakeRunContext.At(PhaseKind.Pretraining, 0) };
         var updater = new DacThresholdsUpdater(new DacThresholdsUpdater.Options());
         updater.OnPhaseStart(run);
-        Assert.That(run.State.PairThresholds, Is.Null);
+        Assert.That(run.State.Get(DacThresholdsUpdater.Thresholds), Is.Null);
         Assert.That(updater.OnEpochEnd(run), Is.EqualTo(UpdateOutcome.Continue));
     }
 

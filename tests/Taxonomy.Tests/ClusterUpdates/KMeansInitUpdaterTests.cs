@@ -23,13 +23,13 @@ public sealed class KMeansInitUpdaterTests
 
         Updater(trainable: false).OnPhaseStart(run);
 
-        var labels = run.State.HardAssignments!;
+        var labels = run.State.Get(ClusterStateKeys.HardAssignments)!;
         Assert.That(labels[0], Is.EqualTo(labels[1]));
         Assert.That(labels[2], Is.EqualTo(labels[3]).And.Not.EqualTo(labels[0]));
-        var centroids = Flat(run.State.Centroids!);
+        var centroids = Flat(run.State.Get(ClusterStateKeys.Centroids)!);
         Assert.That(new[] { centroids[2 * labels[0]], centroids[2 * labels[2]] }, Is.EqualTo(new[] { 0.5, 10.5 }).Within(1e-6));
-        Assert.That(run.State.TrainableCentroids, Is.Null);
-        Assert.That(run.State.Centroids!.requires_grad, Is.False);
+        Assert.That(run.State.Trainable(ClusterStateKeys.Centroids), Is.Null);
+        Assert.That(run.State.Get(ClusterStateKeys.Centroids)!.requires_grad, Is.False);
     }
 
     [Test]
@@ -41,8 +41,8 @@ public sealed class KMeansInitUpdaterTests
 
         updater.OnPhaseStart(run);
 
-        Assert.That(run.State.HardAssignments, Is.EqualTo(new[] { 0, 0, 0, 0, 1 }));
-        Assert.That(Flat(run.State.Centroids!), Is.EqualTo(new[] { 1.5, 9 }).Within(1e-6));
+        Assert.That(run.State.Get(ClusterStateKeys.HardAssignments), Is.EqualTo(new[] { 0, 0, 0, 0, 1 }));
+        Assert.That(Flat(run.State.Get(ClusterStateKeys.Centroids)!), Is.EqualTo(new[] { 1.5, 9 }).Within(1e-6));
         Assert.That(run.Messages.Single(), Is.EqualTo("[clustering] initialisation by Ward linkage over 5 samples, fixed centroids"));
     }
 
@@ -53,8 +53,8 @@ public sealed class KMeansInitUpdaterTests
 
         Updater(trainable: true).OnPhaseStart(run);
 
-        Assert.That(run.State.Centroids, Is.Null);
-        Assert.That(run.State.HardAssignments, Is.Null);
+        Assert.That(run.State.Get(ClusterStateKeys.Centroids), Is.Null);
+        Assert.That(run.State.Get(ClusterStateKeys.HardAssignments), Is.Null);
     }
 
     [Test]
@@ -62,7 +62,7 @@ public sealed class KMeansInitUpdaterTests
     {
         using var run = new FakeRunContext(TwoGroups(), clusters: 2);
         Updater(trainable: true).OnPhaseStart(run);
-        var centroids = run.State.TrainableCentroids;
+        var centroids = run.State.Trainable(ClusterStateKeys.Centroids);
         Assert.That(centroids, Is.InstanceOf<Parameter>());
         Assert.That(centroids!.requires_grad, Is.True);
         var before = Flat(centroids);
@@ -75,7 +75,7 @@ public sealed class KMeansInitUpdaterTests
             optimizer.step();
         }
 
-        Assert.That(Flat(run.State.Centroids!), Is.EqualTo(before.Select(x => x * 0.8).ToArray()).Within(1e-5));
+        Assert.That(Flat(run.State.Get(ClusterStateKeys.Centroids)!), Is.EqualTo(before.Select(x => x * 0.8).ToArray()).Within(1e-5));
     }
 
     [TestCase(true, new[] { 0, 0, 0, 1 })]
@@ -86,16 +86,16 @@ public sealed class KMeansInitUpdaterTests
         using var run = new FakeRunContext(TwoGroups(), clusters: 2);
         var updater = Updater(trainable);
         updater.OnPhaseStart(run);
-        var first = run.State.HardAssignments![0];
+        var first = run.State.Get(ClusterStateKeys.HardAssignments)![0];
         var moved = first == 0 ? new float[,] { { 0, 0 }, { 21, 0 } } : new float[,] { { 21, 0 }, { 0, 0 } };
         using (no_grad())
         {
-            run.State.Centroids!.copy_(tensor(moved));
+            run.State.Get(ClusterStateKeys.Centroids)!.copy_(tensor(moved));
         }
 
         updater.OnEpochEnd(run);
 
-        Assert.That(run.State.HardAssignments!.Select(label => label == first ? 0 : 1), Is.EqualTo(expected));
+        Assert.That(run.State.Get(ClusterStateKeys.HardAssignments)!.Select(label => label == first ? 0 : 1), Is.EqualTo(expected));
     }
 
     [Test]
@@ -124,17 +124,17 @@ public sealed class KMeansInitUpdaterTests
         using var run = new FakeRunContext(TwoGroups(), clusters: 2);
         var updater = new KMeansInitUpdater(new KMeansInitUpdater.Options { Restarts = 2, EveryEpochs = 2 });
         updater.OnPhaseStart(run);
-        var numbers = run.State.HardAssignments!.ToArray();
+        var numbers = run.State.Get(ClusterStateKeys.HardAssignments)!.ToArray();
         run.Features = tensor(new float[,] { { 0, 0 }, { 2, 0 }, { 10, 0 }, { 13, 0 } });   // the features drifted
 
         run.Progress = FakeRunContext.At(PhaseKind.Clustering, iteration: 0);                // end of epoch 1: no change
         updater.OnEpochEnd(run);
-        Assert.That(Flat(run.State.Centroids!)[2 * numbers[3]], Is.EqualTo(10.5).Within(1e-6));
+        Assert.That(Flat(run.State.Get(ClusterStateKeys.Centroids)!)[2 * numbers[3]], Is.EqualTo(10.5).Within(1e-6));
 
         run.Progress = FakeRunContext.At(PhaseKind.Clustering, iteration: 10);               // end of epoch 2
         updater.OnEpochEnd(run);
-        Assert.That(run.State.HardAssignments, Is.EqualTo(numbers), "the same samples keep the same numbers");
-        Assert.That(Flat(run.State.Centroids!)[2 * numbers[3]], Is.EqualTo(11.5).Within(1e-6));
+        Assert.That(run.State.Get(ClusterStateKeys.HardAssignments), Is.EqualTo(numbers), "the same samples keep the same numbers");
+        Assert.That(Flat(run.State.Get(ClusterStateKeys.Centroids)!)[2 * numbers[3]], Is.EqualTo(11.5).Within(1e-6));
         Assert.That(run.Messages.Last(), Does.Contain("100.0 % of the samples keep their cluster"));
     }
 

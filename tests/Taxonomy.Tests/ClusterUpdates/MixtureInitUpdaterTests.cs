@@ -1,3 +1,4 @@
+using Taxonomy.Blocks.Clustering;
 using Taxonomy.Abstractions.Training;
 using Taxonomy.Blocks.ClusterUpdates;
 using Taxonomy.Blocks.PostClustering;
@@ -34,13 +35,13 @@ public sealed class MixtureInitUpdaterTests
         updater.OnPhaseStart(run);
 
         Assert.That(run.State.TrainableParameters.Count(), Is.EqualTo(3));
-        Assert.That(run.State.MixtureLogWeights!.exp().data<float>().ToArray(), Is.EqualTo(new[] { 0.5f, 0.5f }).Within(1e-6));
-        var labels = run.State.HardAssignments!;
+        Assert.That(run.State.Get(DiagonalMixture.LogWeights)!.exp().data<float>().ToArray(), Is.EqualTo(new[] { 0.5f, 0.5f }).Within(1e-6));
+        var labels = run.State.Get(ClusterStateKeys.HardAssignments)!;
         Assert.That(labels[0], Is.EqualTo(labels[1]));
         Assert.That(labels[2], Is.EqualTo(labels[3]));
         Assert.That(labels[0], Is.Not.EqualTo(labels[2]));
         Assert.That(updater.OnEpochEnd(run), Is.EqualTo(UpdateOutcome.Continue));
-        Assert.That(run.State.HardAssignments, Is.EqualTo(labels), "the most responsible components are k-means's clusters");
+        Assert.That(run.State.Get(ClusterStateKeys.HardAssignments), Is.EqualTo(labels), "the most responsible components are k-means's clusters");
     }
 
     [Test]
@@ -49,13 +50,13 @@ public sealed class MixtureInitUpdaterTests
         // Components N(0, 100) and N(3, 0.01): the point 2.5 is nearer the second mean but far likelier under the first.
         using var scope = NewDisposeScope();
         using var run = new FakeRunContext(tensor(new float[,] { { 2.5f }, { 3 } }), clusters: 2);
-        run.State.SetMixture(tensor(new float[,] { { 0 }, { 3 } }), tensor(new[,] { { MathF.Log(100) }, { MathF.Log(0.01f) } }),
+        DiagonalMixture.Store(run.State, tensor(new float[,] { { 0 }, { 3 } }), tensor(new[,] { { MathF.Log(100) }, { MathF.Log(0.01f) } }),
             zeros(2), trainable: false);
 
         var mixture = new ArgmaxPostClustering(new ArgmaxPostClustering.Options { Of = ArgmaxPostClustering.Mixture });
         var nearest = new ArgmaxPostClustering(new ArgmaxPostClustering.Options { Of = ArgmaxPostClustering.NearestCentroid });
 
-        Assert.That(mixture.Assign(run), Is.EqualTo(new[] { 0, 1 }));
-        Assert.That(nearest.Assign(run), Is.EqualTo(new[] { 1, 1 }));
+        Assert.That(mixture.Cluster(run).Primary.Labels, Is.EqualTo(new[] { 0, 1 }));
+        Assert.That(nearest.Cluster(run).Primary.Labels, Is.EqualTo(new[] { 1, 1 }));
     }
 }

@@ -42,10 +42,10 @@ public sealed class TargetDistributionUpdaterTests
 
         Assert.That(BatchStart(updater, run, 0), Is.EqualTo(UpdateOutcome.Continue), "the first refresh never stops");
 
-        var q = StudentT.SoftAssignment(Line(), run.State.Centroids!.detach(), 1);
-        Assert.That(Flat(run.State.TargetDistribution!), Is.EqualTo(Flat(StudentT.TargetDistribution(q))).Within(1e-6));
-        Assert.That(run.State.HardAssignments, Is.EqualTo(q.argmax(1).to(ScalarType.Int32).data<int>().ToArray()));
-        Assert.That(run.State.TrainableCentroids, Is.Not.Null, "DEC's centroids are trainable by default");
+        var q = StudentT.SoftAssignment(Line(), run.State.Get(ClusterStateKeys.Centroids)!.detach(), 1);
+        Assert.That(Flat(run.State.Get(TargetDistributionUpdater.Target)!), Is.EqualTo(Flat(StudentT.TargetDistribution(q))).Within(1e-6));
+        Assert.That(run.State.Get(ClusterStateKeys.HardAssignments), Is.EqualTo(q.argmax(1).to(ScalarType.Int32).data<int>().ToArray()));
+        Assert.That(run.State.Trainable(ClusterStateKeys.Centroids), Is.Not.Null, "DEC's centroids are trainable by default");
     }
 
     [Test]
@@ -56,16 +56,16 @@ public sealed class TargetDistributionUpdaterTests
         var updater = Updater(tolerance: 0, every: 5);
         updater.OnPhaseStart(run);
         BatchStart(updater, run, 0);
-        var first = run.State.TargetDistribution;
+        var first = run.State.Get(TargetDistributionUpdater.Target);
 
         for (var iteration = 1; iteration < 5; iteration++)
         {
             Move(run, 4, 7);
             BatchStart(updater, run, iteration);
-            Assert.That(run.State.TargetDistribution, Is.SameAs(first), $"iteration {iteration}");
+            Assert.That(run.State.Get(TargetDistributionUpdater.Target), Is.SameAs(first), $"iteration {iteration}");
         }
         BatchStart(updater, run, 5);
-        Assert.That(run.State.TargetDistribution, Is.Not.SameAs(first));
+        Assert.That(run.State.Get(TargetDistributionUpdater.Target), Is.Not.SameAs(first));
     }
 
     [Test]
@@ -80,9 +80,9 @@ public sealed class TargetDistributionUpdaterTests
         var refreshedAt = new List<long>();
         for (var iteration = 0L; iteration < 45; iteration++)
         {
-            var before = run.State.TargetDistribution;
+            var before = run.State.Get(TargetDistributionUpdater.Target);
             BatchStart(updater, run, iteration);
-            if (!ReferenceEquals(before, run.State.TargetDistribution))
+            if (!ReferenceEquals(before, run.State.Get(TargetDistributionUpdater.Target)))
             {
                 refreshedAt.Add(iteration);
             }
@@ -152,7 +152,7 @@ public sealed class TargetDistributionUpdaterTests
         updater.OnPhaseStart(run);
 
         Assert.That(updater.OnBatchStart(run, new Batch(zeros(1, 1), zeros(1, ScalarType.Int64))), Is.EqualTo(UpdateOutcome.Continue));
-        Assert.That(run.State.TargetDistribution, Is.Null);
-        Assert.That(run.State.Centroids, Is.Null);
+        Assert.That(run.State.Get(TargetDistributionUpdater.Target), Is.Null);
+        Assert.That(run.State.Get(ClusterStateKeys.Centroids), Is.Null);
     }
 }

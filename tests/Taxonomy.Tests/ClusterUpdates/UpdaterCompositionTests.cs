@@ -27,8 +27,8 @@ public sealed class UpdaterCompositionTests
     {
         var manifest = Dec(updater: new JsonObject { ["type"] = "kmeans-init", ["trainable"] = true });
         Assert.That(Manifests.ComposeError(manifest), Does.Contain(
-            "clusteringLoss ('cluster-hardening'): needs TargetDistribution in the cluster state, which clusterUpdater " +
-            "('kmeans-init') does not provide"));
+            "clusteringLoss ('cluster-hardening'): needs 'target-distribution' in the cluster state, which clusterUpdater " +
+            "('kmeans-init') does not provide (it provides: centroids, hard-assignments)"));
     }
 
     [Test]
@@ -53,7 +53,7 @@ public sealed class UpdaterCompositionTests
     {
         var manifest = Dec(loss: new JsonObject { ["type"] = "kmeans" }, updater: new JsonObject { ["type"] = "none" });
         Assert.That(Manifests.ComposeError(manifest), Does.Contain(
-            "clusteringLoss ('kmeans'): needs Centroids, HardAssignments in the cluster state, which clusterUpdater " +
-            "('none') does not provide"));
+            "clusteringLoss ('kmeans'): needs 'hard-assignments' in the cluster state, which clusterUpdater " +
+            "('none') does not provide (it provides none)"));
     }
 }

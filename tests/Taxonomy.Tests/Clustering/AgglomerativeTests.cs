@@ -94,7 +94,7 @@ public sealed class AgglomerativeTests
         using var run = new FakeRunContext(points, clusters: 4);
         var block = new AgglomerativePostClustering(new AgglomerativePostClustering.Options { ExactUpTo = 50, MicroClusters = 20 });
 
-        var labels = block.Assign(run);
+        var labels = block.Cluster(run).Primary.Labels;
 
         Assert.That(Canonical(labels), Is.EqualTo(Canonical(truth.to(ScalarType.Int32).data<int>().ToArray())));
         Assert.That(run.Messages.Single(), Is.EqualTo("agglomerative: Ward linkage over 20 k-means micro-clusters of the 200 samples"));

@@ -39,11 +39,11 @@ public sealed class AgglomerativeTripletLossTests
         // The batch is samples 4, 2, 0 of the data set, whose hard assignments are 7, 7, 3: clusters {a, b}, {c}.
         using var scope = NewDisposeScope();
         using var run = new FakeRunContext(Features(), clusters: 2);
-        run.State.HardAssignments = [3, 0, 7, 0, 7];
+        run.State.Set(ClusterStateKeys.HardAssignments, [3, 0, 7, 0, 7]);
         var loss = new AgglomerativeTripletLoss(new AgglomerativeTripletLoss.Options());
 
         Assert.That(loss.Compute(run.Step(Features(), 4, 2, 0)).item<float>(), Is.EqualTo(0.2).Within(1e-6));
-        Assert.That(loss.Requires, Is.EqualTo(ClusterStateParts.HardAssignments));
+        Assert.That(loss.Requires, Is.EquivalentTo(new StateKey[] { ClusterStateKeys.HardAssignments }));
     }
 
     [Test]

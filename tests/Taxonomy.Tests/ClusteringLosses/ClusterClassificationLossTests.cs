@@ -16,7 +16,7 @@ public sealed class ClusterClassificationLossTests
         // CE = ½[−log σ(−2 vs 2 → p₁ = e⁰/(e²+e⁰)) − log(e²/(e²+1))] = ½[log(1 + e²) + log(1 + e⁻²)].
         using var scope = NewDisposeScope();
         using var run = new FakeRunContext(zeros(3, 2), clusters: 2);
-        run.State.HardAssignments = [0, 1, 1];
+        run.State.Set(ClusterStateKeys.HardAssignments, [0, 1, 1]);
         var step = run.Step(zeros(2, 2), 2, 0);
         step.Outputs.Set(Layers.Logits, tensor(new float[,] { { 2, 0 }, { 2, 0 } }));
         var plain = new ClusterClassificationLoss(new ClusterClassificationLoss.Options { Balanced = false });
@@ -33,7 +33,7 @@ public sealed class ClusterClassificationLossTests
         Assert.That(ClusterClassificationLoss.ClusterWeights([0, 1, 1], 3).data<double>().ToArray(), Is.EqualTo(new[] { 1.0, 0.5, 0 }));
         Assert.That(ClusterClassificationLoss.ClusterWeights([0, 1, 1], 2).data<double>().ToArray(), Is.EqualTo(new[] { 1.5, 0.75 }));
         using var run = new FakeRunContext(zeros(3, 2), clusters: 2);
-        run.State.HardAssignments = [0, 1, 1];
+        run.State.Set(ClusterStateKeys.HardAssignments, [0, 1, 1]);
         var step = run.Step(zeros(2, 2), 2, 0);
         step.Outputs.Set(Layers.Logits, tensor(new float[,] { { 2, 0 }, { 2, 0 } }));
         var wrong = Math.Log(1 + Math.Exp(2));
@@ -47,7 +47,7 @@ public sealed class ClusterClassificationLossTests
     public void It_needs_hard_assignments_and_the_logits()
     {
         var loss = new ClusterClassificationLoss(new ClusterClassificationLoss.Options());
-        Assert.That(loss.Requires, Is.EqualTo(ClusterStateParts.HardAssignments));
+        Assert.That(loss.Requires, Is.EquivalentTo(new StateKey[] { ClusterStateKeys.HardAssignments }));
         Assert.That(loss.RequiredLayers, Is.EqualTo(new[] { Layers.Logits }));
     }
 }

@@ -1,3 +1,4 @@
+using Taxonomy.Blocks.ClusterUpdates;
 using Taxonomy.Abstractions.Training;
 using Taxonomy.Blocks.ClusteringLosses;
 using Taxonomy.Blocks.Augmentation;
@@ -19,8 +20,8 @@ public sealed class ClusterHardeningLossTests
         // The state holds P for 3 samples; the batch is samples 2 and 0, whose P rows are the hand example's.
         using var scope = NewDisposeScope();
         using var run = new FakeRunContext(Points(), clusters: 2);
-        run.State.SetCentroids(Centroids(), trainable: false);
-        run.State.TargetDistribution = tensor(new[,] { { P[1, 0], P[1, 1] }, { 0.5, 0.5 }, { P[0, 0], P[0, 1] } }).to(ScalarType.Float32);
+        run.State.SetCopy(ClusterStateKeys.Centroids, Centroids(), trainable: false);
+        run.State.Set(TargetDistributionUpdater.Target, tensor(new[,] { { P[1, 0], P[1, 1] }, { 0.5, 0.5 }, { P[0, 0], P[0, 1] } }).to(ScalarType.Float32));
 
         var loss = Loss().Compute(run.Step(Points(), 2, 0)).item<float>();
 
@@ -32,8 +33,8 @@ public sealed class ClusterHardeningLossTests
     {
         using var scope = NewDisposeScope();
         using var run = new FakeRunContext(Points(), clusters: 2);
-        run.State.SetCentroids(Centroids(), trainable: false);
-        run.State.TargetDistribution = tensor(P).to(ScalarType.Float32);
+        run.State.SetCopy(ClusterStateKeys.Centroids, Centroids(), trainable: false);
+        run.State.Set(TargetDistributionUpdater.Target, tensor(P).to(ScalarType.Float32));
 
         var loss = Loss().Compute(run.Step(Points(), 0, 1)).item<float>();
 
@@ -47,10 +48,10 @@ public sealed class ClusterHardeningLossTests
         // Without any target in the state: P from the batch's own q is the hand example's P.
         using var scope = NewDisposeScope();
         using var run = new FakeRunContext(Points(), clusters: 2);
-        run.State.SetCentroids(Centroids(), trainable: false);
+        run.State.SetCopy(ClusterStateKeys.Centroids, Centroids(), trainable: false);
 
         var loss = Loss(TargetSource.Batch);
-        Assert.That(loss.Requires, Is.EqualTo(ClusterStateParts.Centroids));
+        Assert.That(loss.Requires, Is.EquivalentTo(new StateKey[] { ClusterStateKeys.Centroids }));
         Assert.That(loss.Compute(run.Step(Points(), 0, 1)).item<float>(), Is.EqualTo(Kl(P, Q)).Within(1e-6));
     }
 
@@ -60,22 +61,22 @@ public sealed class ClusterHardeningLossTests
         // With P fixed, d/dq_ij of Σ p ln(p/q) is −p_ij/q_ij; a gradient through P as well would change the result.
         using var scope = NewDisposeScope();
         using var run = new FakeRunContext(Points(), clusters: 2);
-        run.State.SetCentroids(Centroids(), trainable: true);
-        run.State.TargetDistribution = tensor(P).to(ScalarType.Float32);
+        run.State.SetCopy(ClusterStateKeys.Centroids, Centroids(), trainable: true);
+        run.State.Set(TargetDistributionUpdater.Target, tensor(P).to(ScalarType.Float32));
 
         Loss(TargetSource.Batch).Compute(run.Step(Points(), 0, 1)).backward();
-        var batchGradient = run.State.TrainableCentroids!.grad!.clone();
-        run.State.TrainableCentroids.grad!.zero_();
+        var batchGradient = run.State.Trainable(ClusterStateKeys.Centroids)!.grad!.clone();
+        run.State.Trainable(ClusterStateKeys.Centroids)!.grad!.zero_();
         Loss(TargetSource.State).Compute(run.Step(Points(), 0, 1)).backward();
 
-        Assert.That(Flat(batchGradient), Is.EqualTo(Flat(run.State.TrainableCentroids.grad!)).Within(1e-6));
+        Assert.That(Flat(batchGradient), Is.EqualTo(Flat(run.State.Trainable(ClusterStateKeys.Centroids)!.grad!)).Within(1e-6));
         Assert.That(Flat(batchGradient).Any(g => Math.Abs(g) > 1e-3), "trainable centroids receive a gradient");
     }
 
     [Test]
     public void A_state_target_requires_centroids_and_the_target_distribution()
     {
-        Assert.That(Loss().Requires, Is.EqualTo(ClusterStateParts.Centroids | ClusterStateParts.TargetDistribution));
+        Assert.That(Loss().Requires, Is.EquivalentTo(new StateKey[] { ClusterStateKeys.Centroids, TargetDistributionUpdater.Target }));
     }
 
     [Test]
@@ -94,7 +95,7 @@ public sealed class ClusterHardeningLossTests
     {
         using var scope = NewDisposeScope();
         using var run = new FakeRunContext(Points(), clusters: 2);
-        run.State.SetCentroids(Centroids(), trainable: false);
+        run.State.SetCopy(ClusterStateKeys.Centroids, Centroids(), trainable: false);
         var step = run.Step(Points(), 0, 1);
         var plain = Loss(TargetSource.Batch).Compute(step).item<float>();
         var balanced = new ClusterHardeningLoss(new ClusterHardeningLoss.Options { Target = TargetSource.Batch, Balance = 2 })
@@ -115,17 +116,17 @@ public sealed class ClusterHardeningLossTests
         var transform = new ImageTransformOptions { Rotation = 30, Shift = 0.25, ImageShape = [1, 4, 4] };
         Tensor Embedding(Tensor inputs) => branch.Embed(inputs);
         using var run = new FakeRunContext(x, clusters: 2) { BranchUnderTest = branch };
-        run.State.SetCentroids(rand(2, 2), trainable: false);
-        var p = StudentT.TargetDistribution(StudentT.SoftAssignment(Embedding(x), run.State.Centroids!, 1.0));
-        run.State.TargetDistribution = p;
+        run.State.SetCopy(ClusterStateKeys.Centroids, rand(2, 2), trainable: false);
+        var p = StudentT.TargetDistribution(StudentT.SoftAssignment(Embedding(x), run.State.Get(ClusterStateKeys.Centroids)!, 1.0));
+        run.State.Set(TargetDistributionUpdater.Target, p);
         var step = new StepInput(new Batch(x, arange(4)), new BranchOutput(), run);
 
         var loss = new ClusterHardeningLoss(new ClusterHardeningLoss.Options { Transform = transform }).Compute(step).item<float>();
 
         using var twin = new FakeRunContext(x, clusters: 2);
         var tx = new ImageTransform(transform).Apply(twin.Step(x, 0, 1, 2, 3));
-        var ofTransformed = StudentT.KlDivergence(p, StudentT.SoftAssignment(Embedding(tx), run.State.Centroids!, 1.0)).item<float>();
-        var ofClean = StudentT.KlDivergence(p, StudentT.SoftAssignment(Embedding(x), run.State.Centroids!, 1.0)).item<float>();
+        var ofTransformed = StudentT.KlDivergence(p, StudentT.SoftAssignment(Embedding(tx), run.State.Get(ClusterStateKeys.Centroids)!, 1.0)).item<float>();
+        var ofClean = StudentT.KlDivergence(p, StudentT.SoftAssignment(Embedding(x), run.State.Get(ClusterStateKeys.Centroids)!, 1.0)).item<float>();
         Assert.That(loss, Is.EqualTo(ofTransformed).Within(1e-6));
         Assert.That(loss, Is.Not.EqualTo(ofClean).Within(1e-5));
     }

@@ -1,3 +1,4 @@
+using Taxonomy.Blocks.ClusterUpdates;
 using System.Text.Json.Nodes;
 using Taxonomy.Abstractions.Registration;
 using Taxonomy.Abstractions.Training;
@@ -18,7 +19,7 @@ public sealed class DacPairwiseLossTests
     private static float Loss(double upper, double lower)
     {
         using var run = new FakeRunContext(Features(), clusters: 2);
-        run.State.PairThresholds = (upper, lower);
+        run.State.Set(DacThresholdsUpdater.Thresholds, new PairThresholds(upper, lower));
         return new DacPairwiseLoss(new DacPairwiseLoss.Options()).Compute(run.Step(Features(), 0, 1, 2)).item<float>();
     }
 
@@ -52,12 +53,12 @@ public sealed class DacPairwiseLossTests
     [Test]
     public void The_loss_needs_the_pair_thresholds_of_an_updater()
     {
-        Assert.That(new DacPairwiseLoss(new DacPairwiseLoss.Options()).Requires, Is.EqualTo(ClusterStateParts.PairThresholds));
+        Assert.That(new DacPairwiseLoss(new DacPairwiseLoss.Options()).Requires, Is.EquivalentTo(new StateKey[] { DacThresholdsUpdater.Thresholds }));
         var manifest = Manifests.AeKMeans();
         manifest["clusteringLoss"] = new JsonObject { ["type"] = "dac-pairwise" };
         manifest["schedule"] = new JsonObject { ["type"] = "pretrain-then-joint", ["pretrainEpochs"] = 0, ["clusteringEpochs"] = 2 };
         Assert.That(Manifests.ComposeError(manifest), Does.Contain(
-            "clusteringLoss ('dac-pairwise'): needs PairThresholds in the cluster state, which clusterUpdater ('none') does not provide"));
+            "clusteringLoss ('dac-pairwise'): needs 'pair-thresholds' in the cluster state, which clusterUpdater ('none') does not provide (it provides none)"));
     }
 
     [Test]
@@ -79,7 +80,7 @@ public sealed class DacPairwiseLossTests
         var clean = Similarities(x);
         var offDiagonal = eye(6).logical_not();
         var t = clean.masked_select(offDiagonal).median().item<float>();
-        run.State.PairThresholds = (t, t);
+        run.State.Set(DacThresholdsUpdater.Thresholds, new PairThresholds(t, t));
         var step = new StepInput(new Batch(x, arange(6)), branch.Forward(x, new HashSet<string> { Layers.Embedding }), run);
 
         var loss = new DacPairwiseLoss(new DacPairwiseLoss.Options { Transform = transform }).Compute(step).item<float>();

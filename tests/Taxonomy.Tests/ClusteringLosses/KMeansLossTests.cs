@@ -1,3 +1,4 @@
+using Taxonomy.Abstractions.Training;
 using Taxonomy.Abstractions.Registration;
 using Taxonomy.Blocks.ClusteringLosses;
 using Taxonomy.Tests.TestSupport;
@@ -17,8 +18,8 @@ public sealed class KMeansLossTests
         // Sample 0 is nearer to (4, 0), but the stored assignment counts, not the nearest centroid.
         using var scope = NewDisposeScope();
         using var run = new FakeRunContext(zeros(3, 2), clusters: 2);
-        run.State.SetCentroids(tensor(new float[,] { { 0, 0 }, { 4, 0 } }), trainable: false);
-        run.State.HardAssignments = [0, 1, 1];
+        run.State.SetCopy(ClusterStateKeys.Centroids, tensor(new float[,] { { 0, 0 }, { 4, 0 } }), trainable: false);
+        run.State.Set(ClusterStateKeys.HardAssignments, [0, 1, 1]);
         var features = tensor(new float[,] { { 1, 2 }, { 3, 0 } }, requires_grad: true);
 
         var loss = new KMeansLoss(new LossOptions()).Compute(run.Step(features, 2, 0));
@@ -34,12 +35,12 @@ public sealed class KMeansLossTests
     {
         using var scope = NewDisposeScope();
         using var run = new FakeRunContext(zeros(2, 2), clusters: 2);
-        run.State.SetCentroids(tensor(new float[,] { { 0, 0 }, { 4, 0 } }), trainable: true);
-        run.State.HardAssignments = [0, 1];
+        run.State.SetCopy(ClusterStateKeys.Centroids, tensor(new float[,] { { 0, 0 }, { 4, 0 } }), trainable: true);
+        run.State.Set(ClusterStateKeys.HardAssignments, [0, 1]);
         var features = tensor(new float[,] { { 1, 2 }, { 3, 0 } }, requires_grad: true);
 
         new KMeansLoss(new LossOptions()).Compute(run.Step(features, 0, 1)).backward();
 
-        Assert.That(run.State.TrainableCentroids!.grad, Is.Null);
+        Assert.That(run.State.Trainable(ClusterStateKeys.Centroids)!.grad, Is.Null);
     }
 }

@@ -1,3 +1,4 @@
+using Taxonomy.Blocks.Clustering;
 using Taxonomy.Abstractions.Training;
 using Taxonomy.Blocks.ClusteringLosses;
 using Taxonomy.Tests.TestSupport;
@@ -27,7 +28,7 @@ public sealed class MixturePriorLossTests
         // c-term Σ γ_c (log γ_c − log ½); entropy term −½ (1 + log σ̃²) = −½.
         using var scope = NewDisposeScope();
         using var run = new FakeRunContext(zeros(1, 1), clusters: 2);
-        run.State.SetMixture(tensor(new float[,] { { 0 }, { 2 } }), zeros(2, 1), zeros(2), trainable: false);
+        DiagonalMixture.Store(run.State, tensor(new float[,] { { 0 }, { 2 } }), zeros(2, 1), zeros(2), trainable: false);
 
         var loss = s_loss.Compute(Step(run, new float[,] { { 0 } }, new float[,] { { 0 } }, new float[,] { { 0 } }));
 
@@ -45,7 +46,7 @@ public sealed class MixturePriorLossTests
         using var scope = NewDisposeScope();
         using var run = new FakeRunContext(zeros(1, 2), clusters: 1);
         var logVariances = tensor(new float[,] { { MathF.Log(4), MathF.Log(0.25f) } });
-        run.State.SetMixture(tensor(new float[,] { { 1, -1 } }), logVariances, zeros(1), trainable: false);
+        DiagonalMixture.Store(run.State, tensor(new float[,] { { 1, -1 } }), logVariances, zeros(1), trainable: false);
         var same = new float[,] { { MathF.Log(4), MathF.Log(0.25f) } };
 
         var equal = s_loss.Compute(Step(run, new float[,] { { 1, -1 } }, same, new float[,] { { 3, 0 } }));
@@ -62,7 +63,7 @@ public sealed class MixturePriorLossTests
     {
         using var scope = NewDisposeScope();
         using var run = new FakeRunContext(zeros(2, 2), clusters: 2);
-        run.State.SetMixture(tensor(new float[,] { { 0, 0 }, { 3, 3 } }), zeros(2, 2), zeros(2), trainable: true);
+        DiagonalMixture.Store(run.State, tensor(new float[,] { { 0, 0 }, { 3, 3 } }), zeros(2, 2), zeros(2), trainable: true);
         var mean = tensor(new float[,] { { 0.5f, 0 }, { 2, 3 } }, requires_grad: true);
         var logVariance = zeros(2, 2, requires_grad: true);
         var step = run.Step(mean, 0, 1);
@@ -82,10 +83,10 @@ public sealed class MixturePriorLossTests
     {
         using var scope = NewDisposeScope();
         using var run = new FakeRunContext(zeros(1, 1), clusters: 2);
-        run.State.SetCentroids(zeros(2, 1), trainable: false);
+        run.State.SetCopy(ClusterStateKeys.Centroids, zeros(2, 1), trainable: false);
         var error = Assert.Throws<InvalidOperationException>(() =>
             s_loss.Compute(Step(run, new float[,] { { 0 } }, new float[,] { { 0 } }, new float[,] { { 0 } })));
-        Assert.That(error!.Message, Does.Contain("no mixture log-variances yet; use clusterUpdater 'mixture-init'"));
+        Assert.That(error!.Message, Is.EqualTo("mixture-prior: the cluster state has no 'mixture-log-variances' yet."));
     }
 
     [Test]

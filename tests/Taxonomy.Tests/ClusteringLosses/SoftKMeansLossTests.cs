@@ -22,7 +22,7 @@ public sealed class SoftKMeansLossTests
         // z1: d² = [1, 4], weights ∝ [e^-0.5, e^-2]; z2: d² = [1, 2], weights ∝ [e^-0.5, e^-1]. Loss = mean of the two.
         using var scope = NewDisposeScope();
         using var run = new FakeRunContext(zeros(2, 2), clusters: 2);
-        run.State.SetCentroids(tensor(new float[,] { { 1, 0 }, { 0, 2 } }), trainable: true);
+        run.State.SetCopy(ClusterStateKeys.Centroids, tensor(new float[,] { { 1, 0 }, { 0, 2 } }), trainable: true);
 
         var loss = Loss(0.5).Compute(run.Step(tensor(new float[,] { { 0, 0 }, { 1, 1 } }), 0, 1));
 
@@ -30,7 +30,7 @@ public sealed class SoftKMeansLossTests
             (d1 * Math.Exp(-0.5 * d1) + d2 * Math.Exp(-0.5 * d2)) / (Math.Exp(-0.5 * d1) + Math.Exp(-0.5 * d2));
         Assert.That(loss.item<float>(), Is.EqualTo((Row(1, 4) + Row(1, 2)) / 2).Within(1e-6));
         loss.backward();
-        Assert.That(run.State.TrainableCentroids!.grad, Is.Not.Null, "trainable centroids are optimised jointly");
+        Assert.That(run.State.Trainable(ClusterStateKeys.Centroids)!.grad, Is.Not.Null, "trainable centroids are optimised jointly");
     }
 
     [Test]
@@ -39,7 +39,7 @@ public sealed class SoftKMeansLossTests
         // The same features and centroids as above (hard loss 1.0 at α = 1000), with 1×2×3 images as inputs: D = 6.
         using var scope = NewDisposeScope();
         using var run = new FakeRunContext(zeros(2, 2), clusters: 2);
-        run.State.SetCentroids(tensor(new float[,] { { 1, 0 }, { 0, 2 } }), trainable: false);
+        run.State.SetCopy(ClusterStateKeys.Centroids, tensor(new float[,] { { 1, 0 }, { 0, 2 } }), trainable: false);
         var outputs = new BranchOutput();
         outputs.Set(Layers.Embedding, tensor(new float[,] { { 0, 0 }, { 1, 1 } }));
         var step = new StepInput(new Batch(zeros(2, 1, 2, 3), tensor(new long[] { 0, 1 })), outputs, run);
@@ -54,7 +54,7 @@ public sealed class SoftKMeansLossTests
         // α = 1000: the weights are one-hot on the nearest centroid, so the loss is the mean of min d² = (1 + 1) / 2.
         using var scope = NewDisposeScope();
         using var run = new FakeRunContext(zeros(2, 2), clusters: 2);
-        run.State.SetCentroids(tensor(new float[,] { { 1, 0 }, { 0, 2 } }), trainable: false);
+        run.State.SetCopy(ClusterStateKeys.Centroids, tensor(new float[,] { { 1, 0 }, { 0, 2 } }), trainable: false);
 
         var loss = Loss(1000).Compute(run.Step(tensor(new float[,] { { 0, 0 }, { 1, 1 } }), 0, 1));
 

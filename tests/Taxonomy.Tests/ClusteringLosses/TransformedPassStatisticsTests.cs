@@ -1,3 +1,4 @@
+using Taxonomy.Blocks.ClusterUpdates;
 using Taxonomy.Abstractions.Blocks;
 using Taxonomy.Abstractions.Training;
 using Taxonomy.Blocks.ClusteringLosses;
@@ -33,8 +34,8 @@ public sealed class TransformedPassStatisticsTests
         var x = rand(6, 16);
         var clean = branch.Forward(x, new HashSet<string> { Layers.Embedding });
         using var run = new FakeRunContext(x, clusters: 2) { BranchUnderTest = branch };
-        run.State.SetCentroids(rand(2, 2), trainable: false);
-        run.State.PairThresholds = (0.9, 0.1);
+        run.State.SetCopy(ClusterStateKeys.Centroids, rand(2, 2), trainable: false);
+        run.State.Set(DacThresholdsUpdater.Thresholds, new PairThresholds(0.9, 0.1));
         var norm = branch.Module.modules().OfType<TorchSharp.Modules.NormBase>().First();
         var mean = norm.running_mean!.clone();
 

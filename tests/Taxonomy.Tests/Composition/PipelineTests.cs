@@ -55,7 +55,7 @@ public sealed class PipelineTests
         manifest["clusteringLoss"] = new JsonObject { ["type"] = "needs-centroids" };
         manifest["schedule"] = new JsonObject { ["type"] = "pretrain-then-joint" };
         Assert.That(ComposeError(manifest), Does.Contain(
-            "clusteringLoss ('needs-centroids'): needs Centroids in the cluster state, which clusterUpdater ('none') does not provide"));
+            "clusteringLoss ('needs-centroids'): needs 'centroids' in the cluster state, which clusterUpdater ('none') does not provide (it provides none)"));
     }
 
     [Test]

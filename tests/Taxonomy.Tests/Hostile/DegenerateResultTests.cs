@@ -47,6 +47,6 @@ public sealed class DegenerateResultTests
     public void A_cluster_id_outside_the_k_clusters_is_an_error_naming_the_block()
     {
         Assert.That(() => Run("out-of-range"), Throws.TypeOf<TrainingException>()
-            .With.Message.EqualTo("postClustering ('out-of-range') assigned sample 1 to cluster 4, outside 0 to 3."));
+            .With.Message.EqualTo("postClustering ('out-of-range'): sample 1 is in cluster 4, outside 0 to 3."));
     }
 }

@@ -13,7 +13,7 @@ namespace Taxonomy.Tests.Hostile;
 public sealed class RunFolderTests
 {
     private const string NoData = "/no/such/data.csv";
-    private static readonly string[] s_outputs = ["result.json", "assignments.csv", "branch.pt", "branch.pt.json"];
+    private static readonly string[] s_outputs = ["result.json", "assignments.csv", "branch.pt", "branch.pt.json", "model"];
     private CliCases _cases = null!;
 
     [SetUp]
@@ -33,8 +33,10 @@ public sealed class RunFolderTests
         Assert.That(code, Is.EqualTo(0), error);
     }
 
-    private Dictionary<string, string> Hashes(string folder) => s_outputs.ToDictionary(
-        name => name, name => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(Path.Combine(folder, name)))));
+    /// <summary>Every file of the run folder, model/ included, by relative path.</summary>
+    private static Dictionary<string, string> Hashes(string folder) =>
+        Directory.GetFiles(folder, "*", SearchOption.AllDirectories).ToDictionary(
+            file => Path.GetRelativePath(folder, file), file => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(file))));
 
     private string[] Siblings() => Directory.GetFileSystemEntries(_cases.Folder, ".out.*").Select(Path.GetFileName).ToArray()!;
 

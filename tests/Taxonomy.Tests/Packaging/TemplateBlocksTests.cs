@@ -1,3 +1,4 @@
+using Taxonomy.Abstractions.Training;
 using MyBlocks;
 using Taxonomy.Tests.TestSupport;
 using static Taxonomy.Tests.ClusteringLosses.StudentTTests;
@@ -16,7 +17,7 @@ public sealed class TemplateBlocksTests
         // Sample (3, 4): distances √18 ≈ 4.2426 and √85 → δ·(√18 − δ/2) = 2·(4.2426 − 1) = 6.4853. Mean 3.4926.
         using var scope = NewDisposeScope();
         using var run = new FakeRunContext(zeros(2, 2), clusters: 2);
-        run.State.SetCentroids(tensor(new float[,] { { 0, 1 }, { 10, 10 } }), trainable: false);
+        run.State.SetCopy(ClusterStateKeys.Centroids, tensor(new float[,] { { 0, 1 }, { 10, 10 } }), trainable: false);
         var features = tensor(new float[,] { { 0, 0 }, { 3, 4 } }, requires_grad: true);
 
         var loss = new HuberKMeansLoss(new HuberKMeansLoss.Options { Delta = 2 }).Compute(run.Step(features, 0, 1));
@@ -36,6 +37,6 @@ public sealed class TemplateBlocksTests
         var error = Assert.Throws<InvalidOperationException>(() =>
             new HuberKMeansLoss(new HuberKMeansLoss.Options()).Compute(run.Step(zeros(1, 2), 0)));
 
-        Assert.That(error!.Message, Does.StartWith("huber-kmeans: the cluster state has no centroids").And.Contain("'kmeans-init'"));
+        Assert.That(error!.Message, Is.EqualTo("huber-kmeans: the cluster state has no 'centroids' yet."));
     }
 }

@@ -1,3 +1,4 @@
+using Taxonomy.Abstractions.Training;
 using System.Text.Json.Nodes;
 using Taxonomy.Blocks.ClusteringLosses;
 using Taxonomy.Blocks.PostClustering;
@@ -18,11 +19,11 @@ public sealed class ArgmaxPostClusteringTests
         var points = tensor(new float[,] { { 0, 0 }, { 2, 0 }, { 0.4f, 3 }, { -5, 1 } });
         var centroids = tensor(new float[,] { { 0, 0 }, { 1, 0 }, { 0, 3 } });
         using var run = new FakeRunContext(points, clusters: 3);
-        run.State.SetCentroids(centroids, trainable: true);
+        run.State.SetCopy(ClusterStateKeys.Centroids, centroids, trainable: true);
 
         var expected = StudentT.SoftAssignment(points, centroids, 1).argmax(1).to(ScalarType.Int32).data<int>().ToArray();
-        Assert.That(Argmax(ArgmaxPostClustering.StudentT).Assign(run), Is.EqualTo(expected));
-        Assert.That(Argmax(ArgmaxPostClustering.NearestCentroid).Assign(run), Is.EqualTo(expected));
+        Assert.That(Argmax(ArgmaxPostClustering.StudentT).Cluster(run).Primary.Labels, Is.EqualTo(expected));
+        Assert.That(Argmax(ArgmaxPostClustering.NearestCentroid).Cluster(run).Primary.Labels, Is.EqualTo(expected));
         Assert.That(expected, Is.EqualTo(new[] { 0, 1, 2, 0 }));
     }
 
@@ -32,9 +33,8 @@ public sealed class ArgmaxPostClusteringTests
         var manifest = Manifests.AeKMeans();
         manifest["postClustering"] = new JsonObject { ["type"] = "argmax" };
         Assert.That(Manifests.ComposeError(manifest), Does.Contain(
-            "postClustering ('argmax'): postClustering.of 'student-t' needs Centroids in the cluster state, which " +
-            "clusterUpdater ('none') does not provide; use a clusterUpdater that keeps centroids (e.g. 'kmeans-init') " +
-            "or postClustering 'kmeans'"));
+            "postClustering ('argmax'): needs 'centroids' in the cluster state, which clusterUpdater ('none') does not " +
+            "provide (it provides none)"));
     }
 
     [Test]

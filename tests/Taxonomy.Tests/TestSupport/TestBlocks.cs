@@ -1,6 +1,7 @@
 using TorchSharp;
 using Taxonomy.Abstractions.Blocks;
 using Taxonomy.Abstractions.Registration;
+using Taxonomy.Abstractions.Results;
 using Taxonomy.Abstractions.Training;
 using Taxonomy.Blocks.ClusterUpdates;
 using Taxonomy.Host.Registry;
@@ -23,14 +24,15 @@ public static class TestBlocks
     [Block("one-cluster", Summary = "test: every sample in cluster 0")]
     public sealed class OneClusterPostClustering : IPostClustering
     {
-        public int[] Assign(IRunContext run) => new int[run.Data.Count];
+        public ClusteringResult Cluster(IRunContext run) => new Partition(new int[run.Data.Count], run.Clusters);
     }
 
     /// <summary>Returns a cluster id of k, one past the last.</summary>
     [Block("out-of-range", Summary = "test: a cluster id of k")]
     public sealed class OutOfRangePostClustering : IPostClustering
     {
-        public int[] Assign(IRunContext run) => Enumerable.Range(0, run.Data.Count).Select(i => i == 0 ? run.Clusters : i % run.Clusters).ToArray();
+        public ClusteringResult Cluster(IRunContext run) =>
+            new Partition(Enumerable.Range(0, run.Data.Count).Select(i => i == 0 ? run.Clusters : i % run.Clusters).ToArray(), run.Clusters);
     }
 
     /// <summary>A branch with an embedding and no decoder.</summary>
@@ -70,7 +72,7 @@ public static class TestBlocks
     {
         public double Weight => options.Weight;
 
-        public ClusterStateParts Requires => ClusterStateParts.Centroids;
+        public IReadOnlyCollection<StateKey> Requires => [ClusterStateKeys.Centroids];
 
         public torch.Tensor Compute(StepInput step) => step.Features.sum();
     }
@@ -97,17 +99,17 @@ public static class TestBlocks
 
         public static float[]? AfterLastEpoch { get; private set; }
 
-        public ClusterStateParts Provides => _inner.Provides;
+        public IReadOnlyCollection<StateKey> Provides => _inner.Provides;
 
         public void OnPhaseStart(IRunContext run)
         {
             _inner.OnPhaseStart(run);
-            AfterInitialisation = run.State.Centroids?.data<float>().ToArray() ?? AfterInitialisation;
+            AfterInitialisation = run.State.Get(ClusterStateKeys.Centroids)?.data<float>().ToArray() ?? AfterInitialisation;
         }
 
         public UpdateOutcome OnEpochEnd(IRunContext run)
         {
-            AfterLastEpoch = run.State.Centroids?.data<float>().ToArray();
+            AfterLastEpoch = run.State.Get(ClusterStateKeys.Centroids)?.data<float>().ToArray();
             return _inner.OnEpochEnd(run);
         }
     }

@@ -26,7 +26,7 @@ public sealed class HuberKMeansLoss(HuberKMeansLoss.Options options) : IClusteri
     public double Weight => options.Weight;
 
     /// <summary>The host checks before training that the cluster updater provides centroids (e.g. 'kmeans-init').</summary>
-    public ClusterStateParts Requires => ClusterStateParts.Centroids;
+    public IReadOnlyCollection<StateKey> Requires => [ClusterStateKeys.Centroids];
 
     /// <summary>
     /// The trainer owns the step's dispose scope: temporaries made here go with the step, and the returned loss too.
@@ -34,8 +34,7 @@ public sealed class HuberKMeansLoss(HuberKMeansLoss.Options options) : IClusteri
     /// </summary>
     public torch.Tensor Compute(StepInput step)
     {
-        var centroids = step.Run.State.Centroids
-            ?? throw new InvalidOperationException("huber-kmeans: the cluster state has no centroids; use a clusterUpdater that sets them, e.g. 'kmeans-init'.");
+        var centroids = step.Run.State.Require(ClusterStateKeys.Centroids, "huber-kmeans");
         var features = step.Features;                                                  // [batch, d]
         var squared = features.unsqueeze(1).sub(centroids.unsqueeze(0)).square().sum(2); // [batch, k]
         // The square root has no gradient at 0 (a sample on its centroid): keep d² away from it.
