@@ -41,7 +41,8 @@ public sealed class MethodRunner(TextWriter log, PretrainingCache cache, IPlatfo
     /// owns (save it with <see cref="ModelBundle.Save"/>). A cancelled <paramref name="observer"/> token stops the
     /// training between two batches with <see cref="OperationCanceledException"/>, and nothing is returned.
     /// </summary>
-    public FittedRun Fit(MethodDefinition method, int? epochLimit = null, TrainingObserver? observer = null)
+    /// <param name="given">Data to train on instead of the manifest's data source (the caller keeps and disposes it).</param>
+    public FittedRun Fit(MethodDefinition method, int? epochLimit = null, TrainingObserver? observer = null, Dataset? given = null)
     {
         var total = Stopwatch.StartNew();
         var settings = method.Settings;
@@ -54,8 +55,11 @@ public sealed class MethodRunner(TextWriter log, PretrainingCache cache, IPlatfo
         {
             using var random = new RunRandom(settings.Seed);
             Preflight.Check(method, pipeline, epochLimit, cache);
-            using var raw = StageException.During($"reading the data '{settings.Data.Source}'",
-                () => DataCatalog.Load(settings.Data, settings.Seed, method.Directory, log, method.File));
+            using var read = given is null
+                ? StageException.During($"reading the data '{settings.Data.Source}'",
+                    () => DataCatalog.Load(settings.Data, settings.Seed, method.Directory, log, method.File))
+                : null;
+            var raw = read ?? given!;
             var clusters = ClusterCount(settings.Clusters, raw, method.File);
             using var data = StageException.During("preprocessing", () => pipeline.Preprocess(raw, fit: true));
             log.WriteLine($"{method.Name}: {data.Name} ({data.Source}), n={data.Count}, sample shape " +
@@ -64,7 +68,7 @@ public sealed class MethodRunner(TextWriter log, PretrainingCache cache, IPlatfo
             state = new ClusterState(clusters);
             var run = new RunContext(data, pipeline.Branch, pipeline.FeatureSelector, random, settings.Kmeans.Create(), state, log);
             var phases = StageException.During(() => Training(run),
-                () => new Trainer(pipeline, run, settings, platform, settings.PretrainingCache ? cache : null, epochLimit, observer).Train());
+                () => new Trainer(pipeline, run, settings, platform, UsesCache(settings, given) ? cache : null, epochLimit, observer).Train());
             foreach (var line in platform.Describe())
             {
                 log.WriteLine(line);
@@ -119,6 +123,12 @@ public sealed class MethodRunner(TextWriter log, PretrainingCache cache, IPlatfo
             throw;
         }
     }
+
+    /// <summary>
+    /// The cache keys a pre-training by the manifest's data source, so data given in memory (the library's Fit) is
+    /// trained afresh: a key could not tell two arrays apart.
+    /// </summary>
+    private static bool UsesCache(RunSettings settings, Dataset? given) => settings.PretrainingCache && given is null;
 
     /// <summary>The post-clustering's result; a partition it could not even build (an id outside 0…k−1) is its fault, named.</summary>
     private static ClusteringResult Clustered(Pipeline pipeline, RunContext run)
