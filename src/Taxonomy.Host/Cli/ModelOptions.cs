@@ -13,7 +13,7 @@ internal sealed class ModelOptions
     private readonly Option<string?> _data = new("--data")
     {
         Description = "The data to assign: a built-in set, a CSV file or a folder of IDX files, with samples shaped like the " +
-                      "training data's; default: the training data as the model read it (its data.limit too).",
+                      "training data's, read with default options (add some with --set data.F=V); default: the training data as the model read it.",
     };
 
     private readonly Option<string[]> _set = new("--set")

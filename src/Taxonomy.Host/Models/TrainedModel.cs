@@ -78,8 +78,8 @@ public sealed class TrainedModel : IDisposable
     }
 
     /// <summary>
-    /// The data options to read new data with: the training manifest's data section, with <paramref name="source"/>
-    /// (when given) replacing the source and dropping the training's data.limit, then <paramref name="sets"/>
+    /// The data options to read new data with: the training manifest's data section (the training data again), or,
+    /// when <paramref name="source"/> is given, that source with default options; then <paramref name="sets"/>
     /// (data.* fields only), checked as strictly as a manifest's.
     /// </summary>
     internal (DataOptions Options, string? BaseDirectory) DataOptions(string? source, IReadOnlyList<FieldAssignment> sets)
@@ -92,7 +92,7 @@ public sealed class TrainedModel : IDisposable
         var assignments = new List<FieldAssignment>();
         if (source is not null)
         {
-            (json["data"] as JsonObject)?.Remove("limit");
+            json["data"] = new JsonObject();   // the training's data options (limit, generator sizes, labels) describe its data, not these
             assignments.Add(FieldAssignment.Of("data.source", JsonValue.Create(source), $"--data '{source}'"));
         }
         assignments.AddRange(sets);
