@@ -37,14 +37,14 @@ public static class DataCatalog
         var dataset = kind switch
         {
             SourceKind.CsvFile => CsvReader.Read(source, options.Labels, options.Limit, log: log),
-            SourceKind.IdxFolder => IdxReader.ReadFolder(source, requireLabels: options.Labels == true),
+            SourceKind.IdxFolder => IdxReader.ReadFolder(source, requireLabels: options.Labels == true, split: options.Split),
             _ => source switch
             {
                 "digits" => LoadDigits(options.Limit),
                 "synthetic" => SyntheticData.FourClusters(seed, options.PerCluster ?? 2500),
                 "blobs" => SyntheticData.Blobs(seed, options.Clusters ?? 4, options.PerCluster ?? 2500, options.Dimensions ?? 2,
                     options.Spread ?? 1.0),
-                _ => LoadFashionMnist(FashionMnistFolder),
+                _ => LoadFashionMnist(FashionMnistFolder, options.Split),
             },
         };
         if (options.Labels == false && dataset.Labels is not null)
@@ -64,10 +64,10 @@ public static class DataCatalog
             "UCI Optical Recognition of Handwritten Digits (Alpaydin & Kaynak, 1998; CC BY 4.0), embedded");
     }
 
-    internal static Dataset LoadFashionMnist(string folder)
+    internal static Dataset LoadFashionMnist(string folder, string split = IdxReader.AllParts)
     {
         RequireFashionMnist(folder);
-        return IdxReader.ReadFolder(folder, "fashion-mnist");
+        return IdxReader.ReadFolder(folder, "fashion-mnist", split: split);
     }
 
     private static void RequireFashionMnist(string folder)
@@ -102,6 +102,7 @@ public static class DataCatalog
             if (name == "fashion-mnist")
             {
                 RequireFashionMnist(FashionMnistFolder);
+                CheckSplit(options.Split, FashionMnistFolder, field);
             }
             return (SourceKind.BuiltIn, name);
         }
@@ -111,6 +112,7 @@ public static class DataCatalog
             if (Directory.Exists(path))
             {
                 IdxReader.FindParts(path);   // lists the folder: it must hold IDX image files
+                CheckSplit(options.Split, path, field);
                 return (SourceKind.IdxFolder, path);
             }
             if (File.Exists(path))
@@ -125,12 +127,42 @@ public static class DataCatalog
                 {
                     throw new DataException($"{path}: {problem}.");
                 }
+                if (!IdxReader.IsAll(options.Split))
+                {
+                    throw new DataException($"{field}{DataOptions.SplitOnlyForIdx} not to the CSV file {path}.");
+                }
                 return (SourceKind.CsvFile, path);
             }
         }
         throw new DataException(
             $"{field}data.source: '{source}' is neither a built-in data set ({BuiltInList}) nor an existing file or folder; " +
             $"tried {string.Join(", ", tried)}.");
+    }
+
+    /// <summary>Refuses, before any data is read, a data.split that names no part of the folder.</summary>
+    private static void CheckSplit(string split, string folder, string field)
+    {
+        try
+        {
+            IdxReader.ResolveSplit(folder, split);
+        }
+        catch (DataException e) when (field.Length > 0)
+        {
+            throw new DataException(field + e.Message, e);
+        }
+    }
+
+    /// <summary>
+    /// The prefix of the one part of an IDX folder that <see cref="DataOptions.Split"/> reads ("t10k" for "test"), or
+    /// null when every part is read or the source is not an IDX folder. Throws a <see cref="DataException"/> when the
+    /// folder has no such part.
+    /// </summary>
+    public static string? SplitPart(DataOptions options, string? baseDirectory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return !IdxReader.IsAll(options.Split) && LocalPath(options, baseDirectory) is { } folder && Directory.Exists(folder)
+            ? IdxReader.ResolveSplit(folder, options.Split)
+            : null;
     }
 
     /// <summary>

@@ -14,6 +14,12 @@ public sealed class DataOptions
                  "when it has labels files. true requires labels; false reads none (and drops a built-in set's: no metrics).")]
     public bool? Labels { get; set; }
 
+    [Description("IDX folders (fashion-mnist or a folder of IDX files): the part to read. all reads every part, train then " +
+                 "t10k then any other; a part's file prefix reads that part alone, e.g. train (Fashion-MNIST's 60,000 training " +
+                 "images) or t10k (its 10,000 test images), for which test is another name. The data set's name gets the part " +
+                 "in brackets, \"fashion-mnist (train)\".")]
+    public string Split { get; set; } = IdxReader.AllParts;
+
     [Description("Use only the first N samples (quick runs and tests); null uses all.")]
     public int? Limit { get; set; }
 
@@ -38,7 +44,11 @@ public sealed class DataOptions
         }
         Require(!Source.Contains('\0'), "data.source contains a NUL character, which no path can hold.");
         Require(Limit is null or > 0, $"data.limit must be positive (or absent for all samples), got {Limit}.");
+        Require(!string.IsNullOrWhiteSpace(Split),
+            $"data.split is empty: give '{IdxReader.AllParts}' for every part of an IDX folder, or a part's prefix such as train or t10k.");
         var source = Source.Trim().ToLowerInvariant();
+        Require(IdxReader.IsAll(Split) || source is not ("digits" or "synthetic" or "blobs"),
+            $"{SplitOnlyForIdx} not to '{Source}'.");
         Require(PerCluster is null || source is "synthetic" or "blobs",
             $"data.perCluster only applies to the generated sets 'synthetic' and 'blobs', not to '{Source}'.");
         Require((Clusters ?? Dimensions ?? Spread) is null || source == "blobs",
@@ -49,6 +59,9 @@ public sealed class DataOptions
         Require(Spread is null || (double.IsFinite(Spread.Value) && Spread >= 0),
             string.Create(CultureInfo.InvariantCulture, $"data.spread must be a finite standard deviation >= 0, got {Spread}."));
     }
+
+    /// <summary>The start of the message for a data.split on a source without parts.</summary>
+    internal const string SplitOnlyForIdx = "data.split only applies to IDX folders ('fashion-mnist' or a folder of IDX files),";
 
     private static void Require(bool condition, string message)
     {

@@ -33,15 +33,29 @@ public static partial class IdxReader
         return Array.ConvertAll(bytes, b => (int)b);
     });
 
+    /// <summary>The <c>data.split</c> that reads every part of a folder.</summary>
+    public const string AllParts = "all";
+
     /// <summary>
     /// Reads every <c>PREFIX-images-idx3-ubyte[.gz]</c> in a folder with its <c>PREFIX-labels-idx1-ubyte[.gz]</c>,
     /// "train" first, then "t10k", then any other prefix alphabetically, and concatenates them
-    /// (so Fashion-MNIST gives all 70,000 images).
+    /// (so Fashion-MNIST gives all 70,000 images); or only the part <paramref name="split"/> names.
     /// </summary>
     /// <param name="requireLabels">When true, a folder without labels files is an error rather than an unlabelled set.</param>
-    public static Dataset ReadFolder(string folder, string? name = null, bool requireLabels = false)
+    /// <param name="split">
+    /// "all", or the prefix of the one part to read (see <see cref="ResolveSplit"/>); a single part's prefix is added to
+    /// the name in brackets, "fashion-mnist (train)".
+    /// </param>
+    public static Dataset ReadFolder(string folder, string? name = null, bool requireLabels = false, string split = AllParts)
     {
-        var parts = FindParts(folder);
+        var all = FindParts(folder);
+        var parts = SelectParts(folder, all, split);
+        var fullPath = Path.GetFullPath(folder);
+        name ??= Path.GetFileName(fullPath.TrimEnd(Path.DirectorySeparatorChar));
+        if (!IsAll(split))
+        {
+            name += $" ({parts[0].Prefix})";
+        }
         var withLabels = parts.Where(p => p.Labels is not null).ToList();
         if (requireLabels && withLabels.Count == 0)
         {
@@ -61,7 +75,7 @@ public static partial class IdxReader
         int[]? labels = null;
         if (withLabels.Count > 0)
         {
-            var all = new List<int>();
+            var read = new List<int>();
             foreach (var part in parts)
             {
                 var partLabels = ReadLabels(part.Labels!);
@@ -71,14 +85,13 @@ public static partial class IdxReader
                     throw new DataException(
                         $"{part.Images} has {images} images but {part.Labels} has {partLabels.Length} labels; they must match one to one.");
                 }
-                all.AddRange(partLabels);
+                read.AddRange(partLabels);
             }
-            labels = all.ToArray();
+            labels = read.ToArray();
         }
 
-        var fullPath = Path.GetFullPath(folder);
         return new Dataset(
-            name ?? Path.GetFileName(fullPath.TrimEnd(Path.DirectorySeparatorChar)),
+            name,
             ReadImages(parts.Select(p => p.Images).ToList()),
             labels,
             $"IDX folder {fullPath} ({string.Join(" + ", parts.Select(p => Path.GetFileName(p.Images)))})");
@@ -99,6 +112,43 @@ public static partial class IdxReader
             }
         }
         return new Dataset(name ?? Path.GetFileName(imagesPath), ReadImages(imagesPath), labels, Path.GetFullPath(imagesPath));
+    }
+
+    /// <summary>
+    /// The prefix of the part <paramref name="split"/> names in the folder, or null when it is "all" (every part). A part
+    /// is named by its prefix (case does not matter when only one part matches); "test" also names "t10k", the test part
+    /// of MNIST and Fashion-MNIST, when no part is called "test". Throws a <see cref="DataException"/> beginning
+    /// "data.split:" that lists the folder's parts when the folder has no such part.
+    /// </summary>
+    public static string? ResolveSplit(string folder, string split) =>
+        IsAll(split) ? null : SelectParts(folder, FindParts(folder), split)[0].Prefix;
+
+    internal static bool IsAll(string? split) => string.Equals(split?.Trim(), AllParts, StringComparison.OrdinalIgnoreCase);
+
+    internal static IReadOnlyList<Part> SelectParts(string folder, IReadOnlyList<Part> parts, string split)
+    {
+        if (IsAll(split))
+        {
+            return parts;
+        }
+        var name = split.Trim();
+        var matching = parts.Where(p => p.Prefix == name).ToList();
+        if (matching.Count == 0)
+        {
+            matching = parts.Where(p => string.Equals(p.Prefix, name, StringComparison.OrdinalIgnoreCase)).ToList();
+        }
+        if (matching.Count == 0 && string.Equals(name, "test", StringComparison.OrdinalIgnoreCase))
+        {
+            matching = parts.Where(p => p.Prefix == "t10k").ToList();
+        }
+        if (matching.Count == 1)
+        {
+            return matching;
+        }
+        var alias = parts.Any(p => p.Prefix == "t10k") && parts.All(p => p.Prefix != "test") ? " (test reads t10k)" : "";
+        throw new DataException(
+            $"data.split: '{name}' is not a part of {folder}, which has {string.Join(", ", parts.Select(p => p.Prefix))}{alias}; " +
+            $"give one of them, or '{AllParts}' for every part.");
     }
 
     internal sealed record Part(string Prefix, string Images, string? Labels);

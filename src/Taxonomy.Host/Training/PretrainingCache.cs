@@ -127,7 +127,12 @@ public sealed class PretrainingCache(string directory)
         }.ToJsonString();
         var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(key)))[..20];
         var branch = method[BlockRole.Branch].Descriptor.Name;
-        var name = new string(Path.GetFileName(method.Settings.Data.Source.TrimEnd('/')).Select(c => char.IsLetterOrDigit(c) ? c : '-').ToArray());
+        var source = Path.GetFileName(method.Settings.Data.Source.TrimEnd('/'));
+        if (DataCatalog.SplitPart(method.Settings.Data, method.Directory) is { } part)
+        {
+            source += "-" + part;
+        }
+        var name = new string(source.Select(c => char.IsLetterOrDigit(c) ? c : '-').ToArray());
         return Path.Combine(EntriesFolder, $"{branch}-{name}-{hash}.pt");
     }
 
@@ -191,11 +196,20 @@ public sealed class PretrainingCache(string directory)
 
     /// <summary>
     /// The data's part of the key: a generated or embedded set by its options; a file or folder by its contents, so
-    /// editing a CSV in place changes the key and moving it does not.
+    /// editing a CSV in place changes the key and moving it does not. An IDX folder's split is keyed by the part it reads
+    /// ("test" and "t10k" are one key); "all" is left out, so every part keeps the key it had before data.split existed.
     /// </summary>
     private JsonObject? DataKey(MethodDefinition method)
     {
         var options = (JsonObject)OptionsJson.Serialize(method.Settings.Data);
+        if (DataCatalog.SplitPart(method.Settings.Data, method.Directory) is { } part)
+        {
+            options["split"] = part;
+        }
+        else
+        {
+            options.Remove("split");
+        }
         if (DataCatalog.LocalPath(method.Settings.Data, method.Directory) is not { } local)
         {
             return options;

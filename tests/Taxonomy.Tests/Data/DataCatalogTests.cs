@@ -125,6 +125,72 @@ public sealed class DataCatalogTests
         Assert.That(data.Features.shape, Is.EqualTo(new long[] { 2, 1, 2, 2 }));
     }
 
+    [TestCase("train", 2, new[] { 4, 5 }, "train")]
+    [TestCase("test", 1, new[] { 7 }, "t10k")]
+    [TestCase("all", 3, new[] { 4, 5, 7 }, null)]
+    public void A_split_of_a_folder_reads_that_part(string split, int count, int[] labels, string? part)
+    {
+        TestFiles.WriteTrainAndT10k(_folder.Path);
+        var options = new DataOptions { Source = _folder.Path, Split = split };
+
+        using var data = DataCatalog.Load(options, seed: 1);
+
+        Assert.That(data.Count, Is.EqualTo(count));
+        Assert.That(data.Labels, Is.EqualTo(labels));
+        Assert.That(data.Name, Is.EqualTo(Path.GetFileName(_folder.Path) + (part is null ? "" : $" ({part})")));
+        Assert.That(DataCatalog.SplitPart(options, baseDirectory: null), Is.EqualTo(part));
+    }
+
+    [Test]
+    public void A_limit_applies_to_the_split()
+    {
+        TestFiles.WriteTrainAndT10k(_folder.Path);
+
+        using var data = DataCatalog.Load(new DataOptions { Source = _folder.Path, Split = "train", Limit = 1 }, seed: 1);
+
+        Assert.That(data.Labels, Is.EqualTo(new[] { 4 }));
+    }
+
+    [Test]
+    public void An_unknown_split_is_refused_by_the_check_naming_the_manifest()
+    {
+        TestFiles.WriteTrainAndT10k(_folder.Path);
+
+        Assert.That(() => DataCatalog.Check(new DataOptions { Source = _folder.Path, Split = "valid" }, manifest: "m.json"),
+            Throws.TypeOf<DataException>().With.Message.EqualTo(
+                $"m.json: data.split: 'valid' is not a part of {_folder.Path}, which has train, t10k (test reads t10k); " +
+                "give one of them, or 'all' for every part."));
+    }
+
+    [TestCase("digits")]
+    [TestCase("synthetic")]
+    [TestCase("blobs")]
+    public void A_split_of_a_generated_or_embedded_set_is_refused(string source)
+    {
+        Assert.That(() => DataCatalog.Load(new DataOptions { Source = source, Split = "train" }, seed: 1),
+            Throws.TypeOf<DataException>().With.Message.EqualTo(
+                $"data.split only applies to IDX folders ('fashion-mnist' or a folder of IDX files), not to '{source}'."));
+    }
+
+    [Test]
+    public void A_split_of_a_csv_file_is_refused_naming_the_file()
+    {
+        var path = TestFiles.WriteText(_folder.File("points.csv"), "1,2,0\n3,4,1\n");
+
+        Assert.That(() => DataCatalog.Load(new DataOptions { Source = path, Split = "test" }, seed: 1),
+            Throws.TypeOf<DataException>().With.Message.EqualTo(
+                $"data.split only applies to IDX folders ('fashion-mnist' or a folder of IDX files), not to the CSV file {path}."));
+    }
+
+    [TestCase("")]
+    [TestCase("  ")]
+    public void An_empty_split_is_refused(string split)
+    {
+        Assert.That(() => DataCatalog.Load(new DataOptions { Split = split }, seed: 1),
+            Throws.TypeOf<DataException>().With.Message.EqualTo(
+                "data.split is empty: give 'all' for every part of an IDX folder, or a part's prefix such as train or t10k."));
+    }
+
     [Test]
     public void A_file_that_is_not_csv_is_rejected_with_the_supported_kinds()
     {
@@ -157,6 +223,22 @@ public sealed class DataCatalogTests
         Assert.That(data.Features.shape, Is.EqualTo(new long[] { 70_000, 1, 28, 28 }));
         Assert.That(data.Labels!.Distinct().Order(), Is.EqualTo(Enumerable.Range(0, 10)));
         Assert.That(data.Features.max().item<float>(), Is.EqualTo(255f));
+    }
+
+    [TestCase("train", 60_000, "fashion-mnist (train)")]
+    [TestCase("test", 10_000, "fashion-mnist (t10k)")]
+    public void Fashion_mnist_splits_into_60000_training_and_10000_test_images(string split, int count, string name)
+    {
+        if (!Directory.Exists(DataCatalog.FashionMnistFolder))
+        {
+            Assert.Ignore("Fashion-MNIST is not installed (apt-get install dataset-fashion-mnist).");
+        }
+
+        using var data = DataCatalog.Load(new DataOptions { Source = "fashion-mnist", Split = split }, seed: 1);
+
+        Assert.That(data.Name, Is.EqualTo(name));
+        Assert.That(data.Count, Is.EqualTo(count));
+        Assert.That(data.Labels!.Distinct().Order(), Is.EqualTo(Enumerable.Range(0, 10)));
     }
 
     [Test]

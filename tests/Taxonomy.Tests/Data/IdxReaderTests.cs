@@ -65,6 +65,94 @@ public sealed class IdxReaderTests
     }
 
     [Test]
+    public void Split_train_reads_only_the_train_part_and_names_it()
+    {
+        TestFiles.WriteTrainAndT10k(_folder.Path);
+
+        using var data = IdxReader.ReadFolder(_folder.Path, "fashion-mnist", split: "train");
+
+        Assert.That(data.Name, Is.EqualTo("fashion-mnist (train)"));
+        Assert.That(data.Labels, Is.EqualTo(new[] { 4, 5 }));
+        Assert.That(data.Features.shape, Is.EqualTo(new long[] { 2, 1, 2, 2 }));
+        Assert.That(data.Features.data<float>().ToArray(), Is.EqualTo(new float[] { 1, 1, 1, 1, 2, 2, 2, 2 }));
+        Assert.That(data.Source, Does.EndWith("(train-images-idx3-ubyte)"));
+    }
+
+    [TestCase("t10k")]
+    [TestCase("test")]
+    [TestCase(" T10K ")]
+    public void Split_t10k_or_its_alias_test_reads_only_the_t10k_part(string split)
+    {
+        TestFiles.WriteTrainAndT10k(_folder.Path);
+
+        using var data = IdxReader.ReadFolder(_folder.Path, "fashion-mnist", split: split);
+
+        Assert.That(data.Name, Is.EqualTo("fashion-mnist (t10k)"));
+        Assert.That(data.Labels, Is.EqualTo(new[] { 7 }));
+        Assert.That(data.Features.data<float>().ToArray(), Is.EqualTo(new float[] { 200, 200, 200, 200 }));
+        Assert.That(data.Source, Does.EndWith("(t10k-images-idx3-ubyte.gz)"));
+    }
+
+    [TestCase("all")]
+    [TestCase("ALL")]
+    public void Split_all_reads_every_part_under_the_plain_name(string split)
+    {
+        TestFiles.WriteTrainAndT10k(_folder.Path);
+
+        using var data = IdxReader.ReadFolder(_folder.Path, "fashion-mnist", split: split);
+
+        Assert.That(data.Name, Is.EqualTo("fashion-mnist"));
+        Assert.That(data.Labels, Is.EqualTo(new[] { 4, 5, 7 }));
+    }
+
+    [Test]
+    public void Test_names_a_part_called_test_rather_than_t10k()
+    {
+        TestFiles.WriteTrainAndT10k(_folder.Path);
+        TestFiles.WriteImages(_folder.File("test-images-idx3-ubyte"), 3, 2, 2, _ => 9);
+
+        Assert.That(IdxReader.ResolveSplit(_folder.Path, "test"), Is.EqualTo("test"));
+        Assert.That(IdxReader.ResolveSplit(_folder.Path, "t10k"), Is.EqualTo("t10k"));
+        Assert.That(IdxReader.ResolveSplit(_folder.Path, "all"), Is.Null);
+    }
+
+    [Test]
+    public void A_split_the_folder_lacks_names_data_split_the_folder_and_its_parts()
+    {
+        TestFiles.WriteTrainAndT10k(_folder.Path);
+
+        Assert.That(() => IdxReader.ReadFolder(_folder.Path, split: "validation"),
+            Throws.TypeOf<DataException>().With.Message.EqualTo(
+                $"data.split: 'validation' is not a part of {_folder.Path}, which has train, t10k (test reads t10k); " +
+                "give one of them, or 'all' for every part."));
+    }
+
+    [Test]
+    public void Test_is_no_part_of_a_folder_without_t10k()
+    {
+        TestFiles.WriteImages(_folder.File("train-images-idx3-ubyte"), 1, 1, 1, _ => 1);
+
+        Assert.That(() => IdxReader.ReadFolder(_folder.Path, split: "test"),
+            Throws.TypeOf<DataException>().With.Message.EqualTo(
+                $"data.split: 'test' is not a part of {_folder.Path}, which has train; give one of them, or 'all' for every part."));
+    }
+
+    [Test]
+    public void A_split_needs_labels_only_for_the_part_it_reads()
+    {
+        TestFiles.WriteImages(_folder.File("train-images-idx3-ubyte"), 1, 1, 1, _ => 1);
+        TestFiles.WriteLabels(_folder.File("train-labels-idx1-ubyte"), 3);
+        TestFiles.WriteImages(_folder.File("t10k-images-idx3-ubyte"), 2, 1, 1, _ => 2);
+
+        using var train = IdxReader.ReadFolder(_folder.Path, split: "train", requireLabels: true);
+        using var test = IdxReader.ReadFolder(_folder.Path, split: "test");
+
+        Assert.That(train.Labels, Is.EqualTo(new[] { 3 }));
+        Assert.That(test.Labels, Is.Null);
+        Assert.That(test.Count, Is.EqualTo(2));
+    }
+
+    [Test]
     public void A_folder_without_label_files_gives_unlabelled_data()
     {
         TestFiles.WriteImages(_folder.File("train-images-idx3-ubyte"), 2, 1, 1, i => (byte)i);

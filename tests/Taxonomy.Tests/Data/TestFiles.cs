@@ -42,6 +42,19 @@ internal static class TestFiles
     public static string WriteLabels(string path, params byte[] labels) =>
         WriteIdx(path, 0x00000801, [labels.Length], labels);
 
+    /// <summary>
+    /// An IDX folder in Fashion-MNIST's layout: a train part (two 2×2 images of 1s and of 2s, labels 4 and 5) and a
+    /// gzip-compressed t10k part (one image of 200s, label 7). Returns the folder.
+    /// </summary>
+    public static string WriteTrainAndT10k(string folder)
+    {
+        WriteImages(System.IO.Path.Combine(folder, "train-images-idx3-ubyte"), 2, 2, 2, i => (byte)(i / 4 + 1));
+        WriteLabels(System.IO.Path.Combine(folder, "train-labels-idx1-ubyte"), 4, 5);
+        WriteImages(System.IO.Path.Combine(folder, "t10k-images-idx3-ubyte.gz"), 1, 2, 2, _ => 200, gzip: true);
+        WriteIdx(System.IO.Path.Combine(folder, "t10k-labels-idx1-ubyte.gz"), 0x00000801, [1], [7], gzip: true);
+        return folder;
+    }
+
     public static string WriteText(string path, string text, bool gzip = false) =>
         WriteBytes(path, Encoding.UTF8.GetBytes(text), gzip);
 

@@ -325,6 +325,57 @@ public sealed class DataInputTests
             "train-images-idx3-ubyte); remove data.labels to read the images unlabelled."));
     }
 
+    // ---- data.split ------------------------------------------------------------------------------------------------
+
+    [Test]
+    public void A_split_the_idx_folder_lacks_is_one_error_naming_the_manifest_the_folder_and_its_parts()
+    {
+        var idx = TestFiles.WriteTrainAndT10k(Directory.CreateDirectory(_folder.File("idx")).FullName);
+        var manifest = Manifest(idx);
+
+        Assert.That(OneError(CliRunner.Run("validate", manifest, "--set", "data.split=dev")), Is.EqualTo(
+            $"{manifest}: data.split: 'dev' is not a part of {idx}, which has train, t10k (test reads t10k); " +
+            "give one of them, or 'all' for every part."));
+    }
+
+    [Test]
+    public void A_split_of_a_csv_file_is_one_error_naming_the_file()
+    {
+        var csv = TestFiles.WriteText(_folder.File("points.csv"), Rows(30));
+        var manifest = Manifest(csv);
+
+        Assert.That(OneError(CliRunner.Run("validate", manifest, "--set", "data.split=train")), Is.EqualTo(
+            $"{manifest}: data.split only applies to IDX folders ('fashion-mnist' or a folder of IDX files), not to the CSV " +
+            $"file {csv}."));
+    }
+
+    [Test]
+    public void A_split_of_a_generated_set_is_one_error()
+    {
+        var manifest = Manifest("blobs");
+
+        Assert.That(OneError(CliRunner.Run("validate", manifest, "--set", "data.split=test")), Is.EqualTo(
+            $"{manifest}: data.split only applies to IDX folders ('fashion-mnist' or a folder of IDX files), not to 'blobs'."));
+    }
+
+    [Test]
+    public void A_run_on_the_test_split_says_so_in_its_log_and_result()
+    {
+        var idx = Directory.CreateDirectory(_folder.File("images")).FullName;
+        TestFiles.WriteImages(Path.Combine(idx, "train-images-idx3-ubyte"), 40, 2, 2, i => (byte)(i * 7));
+        TestFiles.WriteLabels(Path.Combine(idx, "train-labels-idx1-ubyte"), Enumerable.Range(0, 40).Select(i => (byte)(i % 2)).ToArray());
+        TestFiles.WriteImages(Path.Combine(idx, "t10k-images-idx3-ubyte"), 12, 2, 2, i => (byte)(i * 5));
+        TestFiles.WriteLabels(Path.Combine(idx, "t10k-labels-idx1-ubyte"), Enumerable.Range(0, 12).Select(i => (byte)(i % 2)).ToArray());
+
+        var (code, output, error) = Run(idx, "--set", "data.split=test", "--set", "preprocessor=[{\"type\": \"flatten\"}]");
+
+        Assert.That(code, Is.EqualTo(0), error);
+        Assert.That(output, Does.Contain($"images (t10k) (IDX folder {idx} (t10k-images-idx3-ubyte)), n=12"));
+        var result = JsonNode.Parse(File.ReadAllText(_folder.File(Path.Combine("out", "result.json"))))!;
+        Assert.That(result["dataset"]!.GetValue<string>(), Is.EqualTo("images (t10k)"));
+        Assert.That(result["dataSource"]!.GetValue<string>(), Does.EndWith("(t10k-images-idx3-ubyte)"));
+    }
+
     // ---- a source that is not there --------------------------------------------------------------------------------
 
     [Test]

@@ -4,6 +4,7 @@ using Taxonomy.Host.Composition;
 using Taxonomy.Host.Manifest;
 using Taxonomy.Host.Running;
 using Taxonomy.Host.Training;
+using Taxonomy.Tests.Data;
 using Taxonomy.Tests.TestSupport;
 
 namespace Taxonomy.Tests.Training;
@@ -151,10 +152,35 @@ public sealed class PretrainingCacheTests
     private string ShippedPretrainingFile(string manifest)
     {
         var services = Manifests.Services(PluginFiles.Folder(PluginFiles.GmmFolder));
-        var method = services.Loader.Load(Path.Combine(TestPaths.RepositoryRoot, "manifests", manifest + ".json"), []);
+        return CacheFile(services.Loader.Load(Path.Combine(TestPaths.RepositoryRoot, "manifests", manifest + ".json"), []));
+    }
+
+    [Test]
+    public void Each_split_of_an_idx_folder_has_its_own_key_and_test_shares_the_t10k_key()
+    {
+        using var data = new TempFolder();
+        TestFiles.WriteTrainAndT10k(data.Path);
+        string Key(string split)
+        {
+            var manifest = Manifests.AeKMeans();
+            manifest["data"] = new JsonObject { ["source"] = data.Path, ["split"] = split };
+            return CacheFile(Manifests.Services().Loader.Load(ManifestDocument.Parse(manifest.ToJsonString(), Manifests.File), []));
+        }
+
+        var (all, train, t10k, test) = (Key("all"), Key("train"), Key("t10k"), Key("test"));
+
+        Assert.That(new[] { all, train, t10k }.Distinct(), Has.Exactly(3).Items, "the folder's contents are the same for every split");
+        Assert.That(test, Is.EqualTo(t10k), "test reads the t10k part");
+        Assert.That(Path.GetFileName(train), Does.StartWith($"mlp-autoencoder-{Path.GetFileName(data.Path)}-train-"));
+        Assert.That(Path.GetFileName(t10k), Does.StartWith($"mlp-autoencoder-{Path.GetFileName(data.Path)}-t10k-"));
+        Assert.That(Path.GetFileName(all), Does.Not.Contain("-all-"));
+    }
+
+    private string CacheFile(MethodDefinition method)
+    {
         using var pipeline = Pipeline.Compose(method);
         var phase = pipeline.Schedule.Phases[0];
-        Assert.That(phase.Kind, Is.EqualTo(PhaseKind.Pretraining), manifest);
+        Assert.That(phase.Kind, Is.EqualTo(PhaseKind.Pretraining), method.File);
         return new PretrainingCache(_cache).PathFor(method, phase, method.Settings.Optimizer.For(phase.OptimizerKey))!;
     }
 }
