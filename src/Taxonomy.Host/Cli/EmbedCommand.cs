@@ -19,7 +19,7 @@ internal static class EmbedCommand
         };
         var output = new Option<string>("--out")
         {
-            Description = "The file to write: .csv (a header, one row per sample).",
+            Description = "The file to write: .csv (a header, one row per sample) or .npy (NumPy, float32 [n, d]).",
             DefaultValueFactory = _ => "embedding.csv",
         };
         var command = new Command("embed", "Write the clustering features (or a branch output) of data under a trained model.") { layer, output };
@@ -28,13 +28,13 @@ internal static class EmbedCommand
         {
             var file = parse.GetValue(output)!;
             var extension = Path.GetExtension(file).ToLowerInvariant();
-            if (extension is not ".csv")
+            if (extension is not (".csv" or ".npy"))
             {
-                throw new Manifest.ManifestException($"--out '{file}': write a .csv file.");
+                throw new Manifest.ManifestException($"--out '{file}': write a .csv or a .npy file.");
             }
             if (Directory.Exists(file))
             {
-                throw new Manifest.ManifestException($"--out '{file}' is a folder; give a file name ending in .csv.");
+                throw new Manifest.ManifestException($"--out '{file}' is a folder; give a file name ending in .csv or .npy.");
             }
             var (trained, data) = model.Load(parse);
             using var modelScope = trained;
@@ -42,7 +42,14 @@ internal static class EmbedCommand
             using var features = StageException.During("embedding", () => trained.Embed(data, parse.GetValue(layer)));
             StageException.During($"writing '{file}'", () =>
             {
-                AtomicFile.Write(file, Csv(features));
+                if (extension == ".npy")
+                {
+                    Output.NpyFile.WriteFloat32(file, features);
+                }
+                else
+                {
+                    AtomicFile.Write(file, Csv(features));
+                }
             });
             Console.WriteLine($"{trained.Method.Name}: wrote {features.shape[0]} × {features.shape[1]} " +
                               $"{parse.GetValue(layer) ?? "clustering features"} of {data.Name} to {file}");

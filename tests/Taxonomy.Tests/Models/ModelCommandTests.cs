@@ -124,12 +124,25 @@ public sealed class ModelCommandTests
     }
 
     [Test]
+    public void Embed_writes_a_numpy_file_with_the_same_values_as_the_csv()
+    {
+        var run = Run();
+        var (csv, npy) = (_cases.PathOf("f.csv"), _cases.PathOf("f.npy"));
+        Assert.That(RunTaxonomy("embed", run, "--out", csv).Code, Is.EqualTo(0));
+        Assert.That(RunTaxonomy("embed", run, "--out", npy).Code, Is.EqualTo(0));
+        var (rows, columns, values) = Host.Output.NpyFile.ReadFloat32(npy);
+        Assert.That((rows, columns), Is.EqualTo((200, 4)));
+        var fromCsv = File.ReadAllLines(csv).Skip(1).SelectMany(line => line.Split(',').Select(float.Parse)).ToArray();
+        Assert.That(values, Is.EqualTo(fromCsv));
+    }
+
+    [Test]
     public void Embed_refuses_an_unknown_layer_and_an_unknown_file_kind()
     {
         var run = Run();
         Assert.That(OneErrorLine(RunTaxonomy("embed", run, "--layer", "nosuch", "--out", _cases.PathOf("x.csv"))),
             Is.EqualTo("error: --layer: branch ('mlp-autoencoder') has no output 'nosuch' (it produces: embedding, hidden1, reconstruction)."));
         Assert.That(OneErrorLine(RunTaxonomy("embed", run, "--out", _cases.PathOf("x.txt"))),
-            Does.StartWith("error: --out '").And.EndWith("x.txt': write a .csv file."));
+            Does.StartWith("error: --out '").And.EndWith("x.txt': write a .csv or a .npy file."));
     }
 }
