@@ -32,7 +32,7 @@ public enum Downsampling
 /// (libtorch 2.10's fast oneDNN kernels return wrong values on some CPUs).
 /// </summary>
 [Block("conv-autoencoder", Summary = "Convolutional autoencoder for images: strided or max-pooled conv stages, linear embedding, mirrored decoder.")]
-public sealed class ConvAutoencoderBranch(ConvAutoencoderBranch.Options options, IConvolutionChoice convolutions) : IBranch
+public sealed class ConvAutoencoderBranch(ConvAutoencoderBranch.Options options, IConvolutionChoice convolutions) : IBranch, IDecoder
 {
     public sealed class Options : AutoencoderBranchOptions, IConvolutionStageOptions
     {
@@ -92,6 +92,8 @@ public sealed class ConvAutoencoderBranch(ConvAutoencoderBranch.Options options,
 
     public BranchOutput Forward(torch.Tensor inputs, IReadOnlySet<string> required) => Network.Run(inputs, required);
 
+    public torch.Tensor Decode(torch.Tensor embeddings) => Network.Decode(embeddings);
+
     public void Dispose() => _network?.Dispose();
 
     /// <summary>The TorchSharp module: encoder stages kept apart so that their feature maps can be read out.</summary>
@@ -141,6 +143,8 @@ public sealed class ConvAutoencoderBranch(ConvAutoencoderBranch.Options options,
         public BranchOutput Run(torch.Tensor inputs, IReadOnlySet<string> required) =>
             AutoencoderOutputs.Run(AutoencoderOutputs.Corrupt(inputs, _inputDropout, training), required, _encoder,
                 _embedding, _decoder);
+
+        public torch.Tensor Decode(torch.Tensor code) => _decoder.call(code);
 
         /// <summary>conv ('same' padding; stride 2, or stride 1 and max-pooling), batch norm, activation.</summary>
         private static Sequential EncoderStage(long input, long output, int kernel, Options options,

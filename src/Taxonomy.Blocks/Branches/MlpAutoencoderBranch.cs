@@ -14,7 +14,7 @@ namespace Taxonomy.Blocks.Branches;
 /// Outputs: embedding, reconstruction, and hidden1…hiddenN-1 for the encoder's hidden layers.
 /// </summary>
 [Block("mlp-autoencoder", Summary = "Fully connected autoencoder; linear embedding and output, mirrored decoder.")]
-public class MlpAutoencoderBranch(MlpAutoencoderBranch.Options options) : IBranch
+public class MlpAutoencoderBranch(MlpAutoencoderBranch.Options options) : IBranch, IDecoder
 {
     public sealed class Options : AutoencoderBranchOptions
     {
@@ -66,6 +66,8 @@ public class MlpAutoencoderBranch(MlpAutoencoderBranch.Options options) : IBranc
     public BranchOutput Forward(torch.Tensor inputs, IReadOnlySet<string> required) =>
         Network.Run(inputs, required);
 
+    public torch.Tensor Decode(torch.Tensor embeddings) => Network.Decode(embeddings);
+
     public void Dispose()
     {
         _network?.Dispose();
@@ -108,6 +110,8 @@ public class MlpAutoencoderBranch(MlpAutoencoderBranch.Options options) : IBranc
         public BranchOutput Run(torch.Tensor inputs, IReadOnlySet<string> required) =>
             AutoencoderOutputs.Run(AutoencoderOutputs.Corrupt(inputs, _inputDropout, training), required,
                 _encoder.Take(_encoder.Count - 1), _encoder[^1], _decoder, _logVariance, training);
+
+        public torch.Tensor Decode(torch.Tensor code) => _decoder.call(code);
 
         /// <summary>Linear, then (unless it is the embedding or output layer) batch norm, activation, dropout.</summary>
         private static Module<torch.Tensor, torch.Tensor> Stage(int input, int output, bool linearOnly, Options options)

@@ -17,6 +17,24 @@ public static class ClusteringMetrics
     /// </summary>
     public static double Accuracy(int[] labels, int[] clusters)
     {
+        var labelOf = MatchedLabels(labels, clusters);
+        long matched = 0;
+        for (var i = 0; i < labels.Length; i++)
+        {
+            if (labelOf.TryGetValue(clusters[i], out var label) && label == labels[i])
+            {
+                matched++;
+            }
+        }
+        return (double)matched / labels.Length;
+    }
+
+    /// <summary>
+    /// ACC's matching: the label each cluster is mapped to under the one-to-one mapping that matches the most samples
+    /// (Hungarian algorithm). Clusters left over when there are more clusters than labels are not in the map.
+    /// </summary>
+    public static IReadOnlyDictionary<int, int> MatchedLabels(int[] labels, int[] clusters)
+    {
         var table = ContingencyTable.Build(labels, clusters);
         // Rows are clusters, columns labels; maximising matches = minimising their negation.
         var cost = new double[table.ClusterCount, table.LabelCount];
@@ -29,15 +47,15 @@ public static class ClusteringMetrics
         }
 
         var labelOfCluster = HungarianAlgorithm.Solve(cost);
-        long matched = 0;
+        var matching = new Dictionary<int, int>();
         for (var c = 0; c < labelOfCluster.Length; c++)
         {
             if (labelOfCluster[c] >= 0)
             {
-                matched += table.Counts[labelOfCluster[c], c];
+                matching[table.ClusterValues[c]] = table.LabelValues[labelOfCluster[c]];
             }
         }
-        return (double)matched / table.Total;
+        return matching;
     }
 
     /// <summary>
@@ -166,9 +184,9 @@ public static class ClusteringMetrics
     /// <summary>Counts[l, c] = samples with the l-th smallest label and the c-th smallest cluster id.</summary>
     private sealed class ContingencyTable
     {
-        private ContingencyTable(int[,] counts)
+        private ContingencyTable(int[,] counts, int[] labelValues, int[] clusterValues)
         {
-            Counts = counts;
+            (Counts, LabelValues, ClusterValues) = (counts, labelValues, clusterValues);
             LabelTotals = new int[LabelCount];
             ClusterTotals = new int[ClusterCount];
             for (var l = 0; l < LabelCount; l++)
@@ -183,6 +201,12 @@ public static class ClusteringMetrics
         }
 
         public int[,] Counts { get; }
+
+        /// <summary>The label of each row, ascending.</summary>
+        public int[] LabelValues { get; }
+
+        /// <summary>The cluster of each column, ascending.</summary>
+        public int[] ClusterValues { get; }
 
         public int[] LabelTotals { get; }
 
@@ -216,7 +240,7 @@ public static class ClusteringMetrics
             {
                 counts[labelIndex[labels[i]], clusterIndex[clusters[i]]]++;
             }
-            return new ContingencyTable(counts);
+            return new ContingencyTable(counts, [.. labelIndex.Keys.Order()], [.. clusterIndex.Keys.Order()]);
         }
 
         // Sorted like numpy.unique, so sums run in scikit-learn's order.

@@ -5,10 +5,17 @@ using Taxonomy.Host.Plugins;
 
 namespace Taxonomy.Host.Cli;
 
-/// <summary>What `predict` and `embed` share: the model argument, --data, --set data.* and --plugins.</summary>
-internal sealed class ModelOptions
+/// <summary>What `predict`, `embed` and `plot` share: the model argument, --data, --set data.* and --plugins.</summary>
+/// <param name="name">The argument's name in help and errors (`plot` reads a run folder, the others any model).</param>
+internal sealed class ModelOptions(string name = "model", string description = "A trained model: a run's folder, its model/ folder, or model.json.")
 {
-    private readonly Argument<string> _model = new("model") { Description = "A trained model: a run's folder, its model/ folder, or model.json." };
+    private readonly Argument<string> _model = new(name) { Description = description };
+
+    /// <summary>The model argument as given.</summary>
+    public string Path(ParseResult parse) => parse.GetValue(_model)!;
+
+    /// <summary>True when --data names other data than the training data.</summary>
+    public bool OtherData(ParseResult parse) => parse.GetValue(_data) is not null;
 
     private readonly Option<string?> _data = new("--data")
     {

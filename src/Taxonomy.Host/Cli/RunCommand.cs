@@ -20,7 +20,12 @@ internal static class RunCommand
                           "only once the new run is complete, and only if it holds nothing but a run's outputs.",
         };
         var epochs = new Option<int?>("--epochs") { Description = "Cap every phase at N epochs, trained without the pre-training cache (quick runs; sweeps pass a grid's \"epochs\")." };
-        var command = new Command("run", "Train a method from its manifest and report ACC/NMI/ARI.") { manifest, output, epochs };
+        var plots = new Option<bool>("--plots")
+        {
+            Description = "Also draw the run (plots/*.png, report.html, report.md in its folder), as `taxonomy plot` does.",
+        };
+        var projection = PlotCommand.ProjectionOption();
+        var command = new Command("run", "Train a method from its manifest and report ACC/NMI/ARI.") { manifest, output, epochs, plots, projection };
         options.AddTo(command);
         command.SetAction(parse =>
         {
@@ -43,13 +48,25 @@ internal static class RunCommand
                 ModelBundle.Save(fitted.Model, Path.Combine(folder.Staging, ModelBundle.Folder));
                 RunWriter.Write(folder.Staging, result);
             });
+            if (parse.GetValue(plots))
+            {
+                // Drawn into the staging folder: a failure here leaves no run folder that looks complete.
+                StageException.During("drawing the run", () =>
+                {
+                    var (dataOptions, baseDirectory) = fitted.Model.DataOptions(null, []);
+                    using var data = fitted.Model.ReadData(dataOptions, baseDirectory, TextWriter.Null);
+                    Plots.RunPictures.Write(folder.Staging, fitted.Model, data, result.Assignments, RunWriter.Json(result),
+                        parse.GetValue(projection), Console.Out);
+                });
+            }
             folder.Commit();
             foreach (var phase in result.Phases)
             {
                 Console.WriteLine($"  {phase.Name}: {phase.EpochsRun} epochs, {phase.Seconds:F1} s, {phase.SamplesPerSecond:F0} samples/s");
             }
             Console.WriteLine("  results: " + string.Join(", ",
-                new[] { RunWriter.ResultFile, RunWriter.AssignmentsFile, ModelBundle.Folder + "/" }.Select(f => Path.Combine(given!, f))));
+                new[] { RunWriter.ResultFile, RunWriter.AssignmentsFile, ModelBundle.Folder + "/" }
+                    .Concat(parse.GetValue(plots) ? [Plots.RunPictures.Folder + "/", Plots.RunPictures.HtmlReport] : []).Select(f => Path.Combine(given!, f))));
             Console.WriteLine(result.Summary());
             return 0;
         });

@@ -4,7 +4,7 @@ using System.CommandLine.Invocation;
 namespace Taxonomy.Host.Cli;
 
 /// <summary>
-/// The `taxonomy` command line: run, predict, embed, validate, list, bench, table1, sweep, collect. Every failure, a wrong command line included,
+/// The `taxonomy` command line: run, predict, embed, plot, validate, list, bench, table1, sweep, collect. Every failure, a wrong command line included,
 /// prints one line "error: …" on stderr and exits 2; `--verbose` adds the stack trace.
 /// </summary>
 public static class TaxonomyCli
@@ -19,6 +19,7 @@ public static class TaxonomyCli
             RunCommand.Create(),
             PredictCommand.Create(),
             EmbedCommand.Create(),
+            PlotCommand.Create(),
             ValidateCommand.Create(),
             ListCommand.Create(),
             SchemaCommand.Create(),

@@ -27,10 +27,11 @@ public static class RunWriter
 
     /// <summary>Every file a run writes into its folder.</summary>
     public static IReadOnlyList<string> Outputs { get; } =
-        [ResultFile, AssignmentsFile, ProbabilitiesFile, PredictionFile, BranchFile, Path.GetFileName(BranchWeights.SidecarOf(BranchFile))];
+        [ResultFile, AssignmentsFile, ProbabilitiesFile, PredictionFile, BranchFile, Path.GetFileName(BranchWeights.SidecarOf(BranchFile)),
+         Plots.RunPictures.HtmlReport, Plots.RunPictures.MarkdownReport];
 
-    /// <summary>The folders a run writes: the trained model.</summary>
-    public static IReadOnlyList<string> OutputFolders { get; } = [ModelBundle.Folder];
+    /// <summary>The folders a run writes: the trained model, and the pictures (`run --plots`, `taxonomy plot`).</summary>
+    public static IReadOnlyList<string> OutputFolders { get; } = [ModelBundle.Folder, Plots.RunPictures.Folder];
 
     public static bool IsOutputFolder(string name) => OutputFolders.Contains(name);
 

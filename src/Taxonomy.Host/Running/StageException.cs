@@ -42,5 +42,5 @@ public sealed class StageException(string stage, Exception inner) : Exception($"
     /// </summary>
     public static bool Explains(Exception e) =>
         e is ManifestException or PluginException or DataException or TrainingException or RunFolderException or StageException
-             or Models.ModelException or OperationCanceledException;
+             or Models.ModelException or Plots.PlotException or OperationCanceledException;
 }

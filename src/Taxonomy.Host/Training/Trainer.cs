@@ -105,6 +105,7 @@ public sealed class Trainer(Pipeline pipeline, RunContext run, RunSettings setti
         var epochsRun = 0;
         var stopped = false;
         var epochs = Math.Min(phase.Epochs, epochLimit ?? int.MaxValue);
+        var records = new List<EpochRecord>();
         for (var epoch = 0; epoch < epochs && !stopped; epoch++)
         {
             var epochClock = Stopwatch.StartNew();
@@ -133,7 +134,12 @@ public sealed class Trainer(Pipeline pipeline, RunContext run, RunSettings setti
             run.Progress = Progress(phase, phaseIndex, epoch, batches, iteration);
             stopped |= pipeline.ClusterUpdater.OnEpochEnd(run) == UpdateOutcome.StopPhase;
             decay?.step();
-            LogEpoch(phase, epoch, sums, epochClock.Elapsed.TotalSeconds);
+            var metrics = LogEpoch(phase, epoch, sums, epochClock.Elapsed.TotalSeconds);
+            records.Add(new EpochRecord(epoch + 1, sums.Mean(sums.NonClustering), sums.Mean(sums.Clustering), epochClock.Elapsed.TotalSeconds)
+            {
+                Acc = metrics?.Accuracy,
+                Nmi = metrics?.Nmi,
+            });
             observer?.Progress?.Report(new EpochReport(phase.Name, epoch + 1, epochs, sums.Mean(sums.NonClustering),
                 sums.Mean(sums.Clustering), epochClock.Elapsed.TotalSeconds));
             platform.AfterEpoch();
@@ -157,6 +163,7 @@ public sealed class Trainer(Pipeline pipeline, RunContext run, RunSettings setti
         return new PhaseReport(phase.Name, phase.Epochs, epochsRun, iteration, seconds, samples / Math.Max(seconds, 1e-9), stopped)
         {
             PeakWorkingSetBytes = peak,
+            Epochs = records,
         };
     }
 
@@ -264,8 +271,10 @@ public sealed class Trainer(Pipeline pipeline, RunContext run, RunSettings setti
         GlobalIteration = _globalIteration,
     };
 
-    private void LogEpoch(Phase phase, int epoch, LossSums sums, double seconds)
+    /// <summary>Logs the epoch's line; returns the metrics of its quick assignments when they were measured.</summary>
+    private MetricSet? LogEpoch(Phase phase, int epoch, LossSums sums, double seconds)
     {
+        MetricSet? metrics = null;
         var line = $"[{phase.Name}] epoch {epoch + 1,4}/{phase.Epochs}  loss {sums.Mean(sums.NonClustering + sums.Clustering),10:F6}";
         if (sums.NonClustering != 0 && sums.Clustering != 0)
         {
@@ -276,10 +285,12 @@ public sealed class Trainer(Pipeline pipeline, RunContext run, RunSettings setti
         if (run.Data.Labels is { } labels && every > 0 && ((epoch + 1) % every == 0 || epoch + 1 == phase.Epochs))
         {
             var quick = Evaluation.Assign(run, pipeline.PostClustering.RequiredLayers);
-            line += $"  [{quick.Source}] {MetricSet.Compute(labels, quick.Labels)}";
+            metrics = MetricSet.Compute(labels, quick.Labels);
+            line += $"  [{quick.Source}] {metrics}";
         }
         line += $"  rss {Environment.WorkingSet / (1 << 20)} MB";
         run.Log(line);
+        return metrics;
     }
 
     private sealed class LossSums

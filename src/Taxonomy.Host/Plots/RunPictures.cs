@@ -1,0 +1,78 @@
+using System.Text.Json.Nodes;
+using Taxonomy.Abstractions.Data;
+using Taxonomy.Host.Models;
+using Taxonomy.Host.Training;
+
+namespace Taxonomy.Host.Plots;
+
+/// <summary>One picture of a run: its file name under plots/, its caption, its PNG.</summary>
+public sealed record Picture(string File, string Caption, byte[] Png);
+
+/// <summary>
+/// Draws every picture that a run's figures allow and writes them, with <see cref="RunReport"/>'s report.html and
+/// report.md, into a folder: plots/*.png and the two reports beside plots/.
+/// </summary>
+public static class RunPictures
+{
+    public const string Folder = "plots";
+    public const string HtmlReport = "report.html";
+    public const string MarkdownReport = "report.md";
+
+    public static IReadOnlyList<Picture> Draw(RunFigures figures)
+    {
+        var method = figures.Result["method"]?.ToString() ?? "run";
+        var of = $"{method} on {figures.Dataset} (n={figures.Clusters.Length})";
+        var pictures = new List<Picture>
+        {
+            new("map-clusters.png", $"{figures.MapName} map of the clustering features, coloured by cluster",
+                ClusterMapPlot.Render(figures.MapX, figures.MapY, figures.Clusters, c => $"cluster {c}",
+                    $"{of}: clusters", figures.MapName)),
+        };
+        if (figures.Labels is { } labels)
+        {
+            pictures.Add(new("map-labels.png", $"{figures.MapName} map of the clustering features, coloured by label",
+                ClusterMapPlot.Render(figures.MapX, figures.MapY, labels, figures.LabelName, $"{of}: labels", figures.MapName)));
+            var matrix = ConfusionMatrix.Build(labels, figures.Clusters);
+            pictures.Add(new("confusion.png", "Labels against clusters after the Hungarian matching (the diagonal holds the matched samples)",
+                ConfusionPlot.Render(matrix, figures.LabelName,
+                    $"{of}: ACC {matrix.Diagonal / (double)labels.Length:F4} ({matrix.Diagonal} of {labels.Length} matched)")));
+        }
+        if (figures is { Decoded: { Count: > 0 } decoded, Shape: { } shape })
+        {
+            pictures.Add(new("centroids.png", figures.DecodedTitle,
+                ImageGrid.Render(decoded.Chunk(10).Select(row => (IReadOnlyList<Tile>)row).ToList(), shape, $"{of}: {figures.DecodedTitle}").Png));
+        }
+        if (figures is { Nearest: { Count: > 0 } nearest, Shape: { } imageShape })
+        {
+            var title = $"{of}: the samples nearest each cluster's {(figures.CentreName == "centroids" ? "centroid" : "mean")}, nearest first";
+            pictures.Add(new("samples.png", $"Samples nearest each cluster's {figures.CentreName[..^1]}, one row per cluster",
+                ImageGrid.Render(nearest.Select(row => row.Samples).ToList(), imageShape, title,
+                    nearest.Select(row => $"cluster {row.Cluster}").ToList()).Png));
+        }
+        if (TrainingCurvesPlot.Render(figures.Result, $"{method}: training curves") is { } curves)
+        {
+            pictures.Add(new("curves.png", "Losses per epoch, and ACC/NMI of the quick assignments where measured", curves));
+        }
+        return pictures;
+    }
+
+    /// <summary>Gathers the figures of <paramref name="raw"/> under <paramref name="model"/> and writes them (see <see cref="Write(string, RunFigures)"/>).</summary>
+    public static IReadOnlyList<Picture> Write(string directory, TrainedModel model, Dataset raw, int[] clusters, JsonObject result,
+        MapProjection projection, TextWriter log) =>
+        Write(directory, Running.StageException.During("computing the figures", () => RunFigures.Gather(model, raw, clusters, result, projection, log)));
+
+    /// <summary>Writes plots/*.png, report.html and report.md into <paramref name="directory"/>; each file whole or not at all.</summary>
+    public static IReadOnlyList<Picture> Write(string directory, RunFigures figures)
+    {
+        var pictures = Draw(figures);
+        var folder = Path.Combine(directory, Folder);
+        Directory.CreateDirectory(folder);
+        foreach (var picture in pictures)
+        {
+            AtomicFile.Write(Path.Combine(folder, picture.File), picture.Png);
+        }
+        AtomicFile.Write(Path.Combine(directory, HtmlReport), System.Text.Encoding.UTF8.GetBytes(RunReport.Html(figures.Result, pictures)));
+        AtomicFile.Write(Path.Combine(directory, MarkdownReport), System.Text.Encoding.UTF8.GetBytes(RunReport.Markdown(figures.Result, pictures)));
+        return pictures;
+    }
+}
