@@ -11,7 +11,11 @@ public static class ClusterMapPlot
     /// <param name="groups">The group of every point; group g is drawn in <see cref="ClusterColors.Of"/>(g's rank among the groups).</param>
     /// <param name="name">The legend's name of a group.</param>
     /// <param name="axis">What the axes are, e.g. "t-SNE" (labelled "t-SNE 1", "t-SNE 2").</param>
-    public static byte[] Render(double[] x, double[] y, int[] groups, Func<int, string> name, string title, string axis)
+    public static byte[] Render(double[] x, double[] y, int[] groups, Func<int, string> name, string title, string axis) =>
+        Draw(x, y, groups, name, title, axis).Png;
+
+    /// <summary>The map and where its data area lies in the picture (the legend is outside it).</summary>
+    public static (byte[] Png, PixelRect DataArea) Draw(double[] x, double[] y, int[] groups, Func<int, string> name, string title, string axis)
     {
         var plot = new Plot();
         var ids = groups.Distinct().Order().ToArray();
@@ -27,7 +31,8 @@ public static class ClusterMapPlot
         plot.XLabel($"{axis} 1");
         plot.YLabel($"{axis} 2");
         plot.ShowLegend(Edge.Right);
-        return Png.Of(plot, Width, Height);
+        var png = Png.Of(plot, Width, Height);
+        return (png, plot.RenderManager.LastRender.DataRect);
     }
 
     /// <summary>Smaller markers for more points, so that dense maps still show their structure.</summary>

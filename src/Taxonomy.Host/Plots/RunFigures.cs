@@ -108,7 +108,7 @@ public sealed record RunFigures
             }
             catch (ArgumentException e)
             {
-                throw new PlotException($"--projection tsne: {e.Message}", e);
+                throw new PlotException($"--projection tsne: {e.Message.TrimEnd('.')}; map with --projection pca instead.", e);
             }
         }
         else
