@@ -7,6 +7,7 @@ public static class ClassNames
         ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
 
     /// <summary>The name of label <paramref name="label"/> of <paramref name="dataset"/>: a class name where known, else the number.</summary>
+    /// <param name="dataset">The data set's name, e.g. "fashion-mnist" or "fashion-mnist (train)" for one part.</param>
     public static string Of(string dataset, int label) =>
-        dataset == "fashion-mnist" && label >= 0 && label < s_fashionMnist.Length ? s_fashionMnist[label] : label.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        dataset.StartsWith("fashion-mnist", StringComparison.Ordinal) && label >= 0 && label < s_fashionMnist.Length ? s_fashionMnist[label] : label.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -41,7 +41,7 @@ public static class ImageGrid
     public static (byte[] Png, Layout Layout) Render(IReadOnlyList<IReadOnlyList<Tile>> rows, ImageShape shape, string title,
         IReadOnlyList<string>? rowTitles = null)
     {
-        var scale = Math.Max(1, 96 / Math.Max(shape.Height, shape.Width));
+        var scale = Math.Max(1, (int)Math.Ceiling(96.0 / Math.Max(shape.Height, shape.Width)));
         var tileSize = Math.Max(shape.Height, shape.Width) * scale;
         using var typeface = SKTypeface.FromFamilyName(ScottPlot.Fonts.Default) ?? SKTypeface.Default;
         using var titleFont = new SKFont(typeface, 18);

@@ -22,14 +22,14 @@ public sealed class CommandLineTests
     public void No_command_is_one_line_naming_the_commands()
     {
         Assert.That(OneErrorLine(RunTaxonomy()),
-            Is.EqualTo("error: no command given; the commands are run, predict, embed, validate, list, schema, bench, bench-kmeans, table1, sweep, collect; see 'taxonomy --help'."));
+            Is.EqualTo("error: no command given; the commands are run, predict, embed, plot, validate, list, schema, bench, bench-kmeans, table1, sweep, collect; see 'taxonomy --help'."));
     }
 
     [Test]
     public void An_unknown_command_is_one_line_naming_the_commands()
     {
         Assert.That(OneErrorLine(RunTaxonomy("frob")),
-            Is.EqualTo("error: unknown command 'frob'; the commands are run, predict, embed, validate, list, schema, bench, bench-kmeans, table1, sweep, collect; see 'taxonomy --help'."));
+            Is.EqualTo("error: unknown command 'frob'; the commands are run, predict, embed, plot, validate, list, schema, bench, bench-kmeans, table1, sweep, collect; see 'taxonomy --help'."));
     }
 
     [Test]
