@@ -17,14 +17,16 @@ internal sealed class BarnesHutTsneObjective(SparseAffinities p, double theta) :
         var tree = new QuadTree(map);
         var repulsion = new double[2 * n];
         var zTerms = new double[n];
-        Parallel.For(0, n, i => zTerms[i] = Repulsion(tree, map, i, repulsion));
+        // As many workers as libtorch's threads: a run's "threads" setting bounds all of its compute, this loop's too.
+        var workers = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, TorchSharp.torch.get_num_threads()) };
+        Parallel.For(0, n, workers, i => zTerms[i] = Repulsion(tree, map, i, repulsion));
         var z = 0.0;
         for (var i = 0; i < n; i++)
         {
             z += zTerms[i];
         }
         var errors = new double[n];
-        Parallel.For(0, n, i =>
+        Parallel.For(0, n, workers, i =>
         {
             double ax = 0, ay = 0, error = 0;
             double xi = map[2 * i], yi = map[2 * i + 1];

@@ -100,8 +100,8 @@ public sealed record RunFigures
         torch.Tensor map;
         if (tsne)
         {
-            log.WriteLine($"plots: t-SNE of {n} × {features.shape[1]} features ({options.MethodFor(n)})");
             using var generator = new torch.Generator((ulong)seed);
+            var clock = System.Diagnostics.Stopwatch.StartNew();
             try
             {
                 map = new Tsne(options).Fit(features, generator).Embedding;
@@ -110,6 +110,8 @@ public sealed record RunFigures
             {
                 throw new PlotException($"--projection tsne: {e.Message.TrimEnd('.')}; map with --projection pca instead.", e);
             }
+            log.WriteLine($"plots: t-SNE ({options.MethodFor(n)}) of {n} × {features.shape[1]} features, " +
+                          $"{torch.get_num_threads()} threads: {clock.Elapsed.TotalSeconds:F1} s");
         }
         else
         {

@@ -89,7 +89,7 @@ public static class RunReport
             [.. phases, ["post-clustering", "", Seconds(result["postClusteringSeconds"]), ""], ["total", "", Seconds(result["totalSeconds"]), ""]]);
     }
 
-    /// <summary>A role's row: the block's type (several for a list, as preprocessors are) and its other options as JSON.</summary>
+    /// <summary>A role's row: the block's type (several for a list, as preprocessors are) and its other options as JSON (unset ones left out).</summary>
     private static string[] Block(string role, JsonNode node)
     {
         var blocks = node is JsonArray list ? list.OfType<JsonObject>().ToList() : node is JsonObject one ? [one] : [];
@@ -97,7 +97,7 @@ public static class RunReport
         [
             role,
             string.Join(" → ", blocks.Select(b => Text(b["type"]))),
-            string.Join("; ", blocks.Select(b => new JsonObject(b.Where(p => p.Key != "type").Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone()))))
+            string.Join("; ", blocks.Select(b => new JsonObject(b.Where(p => p.Key != "type" && p.Value is not null && p.Value is not JsonObject { Count: 0 }).Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone()))))
                 .Where(o => o.Count > 0).Select(o => o.ToJsonString())),
         ];
     }
