@@ -152,23 +152,22 @@ public sealed record RunFigures
             return null;
         }
         var k = sizes.Length;
-        var embeddingIsFeature = model.Pipeline.FeatureSelector is EmbeddingFeatureSelector { IsRaw: true };
         var centroids = model.State.Get(ClusterStateKeys.Centroids);
-        var (codes, title) = embeddingIsFeature && centroids is not null && centroids.shape[0] == k
-            ? (centroids.detach().to(torch.float32), "Decoded centroids")
-            : (Means(model.Embed(raw, Layers.Embedding).to(torch.float32), clusters, k),
-                "Decoded cluster means (the mean embedding of each cluster's samples)");
+        var decodesCentroids = model.Pipeline.FeatureSelector is EmbeddingFeatureSelector { IsRaw: true } && centroids?.shape[0] == k;
+        var codes = decodesCentroids
+            ? centroids!.detach().to(torch.float32)
+            : Means(model.Embed(raw, Layers.Embedding).to(torch.float32), clusters, k);
         var images = decoder.Decode(codes).to(torch.float32).reshape(k, -1);
         if (images.shape[1] != shape.Pixels)
         {
             return null;
         }
         var pixels = images.contiguous().data<float>().ToArray();
-        var tiles = Enumerable.Range(0, k)
-            .Where(c => sizes[c] > 0 || title == "Decoded centroids")
+        // An empty cluster still has a centroid, but no mean.
+        var tiles = Enumerable.Range(0, k).Where(c => decodesCentroids || sizes[c] > 0)
             .Select(c => new Tile(pixels[(c * shape.Pixels)..((c + 1) * shape.Pixels)], $"cluster {c} · {sizes[c]}"))
             .ToList();
-        return (tiles, title);
+        return (tiles, decodesCentroids ? "Decoded centroids" : "Decoded cluster means (the mean embedding of each cluster's samples)");
     }
 
     private static IReadOnlyList<(int, IReadOnlyList<Tile>)> NearestSamples(Dataset raw, torch.Tensor features, torch.Tensor centres,

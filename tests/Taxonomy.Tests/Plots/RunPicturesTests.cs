@@ -117,6 +117,19 @@ public sealed class RunPicturesTests
     }
 
     [Test]
+    public void A_normalised_embedding_decodes_each_clusters_mean_embedding()
+    {
+        // DEC clusters the embedding put on a sphere: its centroids are not codes the decoder reads.
+        var method = Manifests.Services().Loader.Load(Path.Combine(TestPaths.RepositoryRoot, "manifests", "dec.json"), s_quick);
+        using var fitted = Manifests.Runner(TextWriter.Null).Fit(method, epochLimit: 1);
+        var sizes = fitted.Result.ClusterSizes;
+        var figures = RunFigures.Gather(fitted.Model, _data, fitted.Result.Assignments, RunWriter.Json(fitted.Result), MapProjection.Pca, TextWriter.Null);
+        Assert.That(figures.DecodedTitle, Does.StartWith("Decoded cluster means"));
+        Assert.That(figures.Decoded, Has.Count.EqualTo(sizes.Count(s => s > 0)));
+        Assert.That(figures.CentreName, Is.EqualTo("centroids"), "the sample grid still measures from DEC's centroids");
+    }
+
+    [Test]
     public void The_sample_grid_has_a_row_per_cluster_of_its_own_members_nearest_first()
     {
         var sizes = _fitted.Result.ClusterSizes;
