@@ -63,7 +63,9 @@ public static class TrainingCurvesPlot
             line.Color = Colors.Gray;
             line.LinePattern = LinePattern.Dashed;
             line.Text = start.Phase;
+            line.LabelOppositeAxis = true;   // above the data, where no tick labels are
         }
+        plot.Axes.Top.MinimumSize = 30;   // room for the phase labels below the title
         plot.Title(title);
         plot.XLabel("epoch (over all phases)");
         plot.YLabel(logarithmic ? "mean loss per batch (log scale)" : "mean loss per batch");
