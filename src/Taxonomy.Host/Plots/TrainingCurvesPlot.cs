@@ -84,7 +84,8 @@ public static class TrainingCurvesPlot
             plot.Axes.Right.Label.Text = "ACC, NMI (quick assignments)";
             plot.Axes.SetLimitsY(0, 1, plot.Axes.Right);
         }
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.Axes.SetLimitsX(-0.02 * points.Count, 1.02 * points.Count + 1);   // the first phase line just inside the axes
+        plot.ShowLegend(Edge.Right);   // outside: inside, it covers the late epochs, where the curves settle
         return Png.Of(plot, Width, Height);
     }
 
