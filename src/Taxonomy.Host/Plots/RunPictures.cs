@@ -18,40 +18,50 @@ public static class RunPictures
     public const string HtmlReport = "report.html";
     public const string MarkdownReport = "report.md";
 
+    public const string MapByCluster = "map-clusters.png";
+    public const string MapByLabel = "map-labels.png";
+    public const string Confusion = "confusion.png";
+    public const string Centroids = "centroids.png";
+    public const string Samples = "samples.png";
+    public const string Curves = "curves.png";
+
+    /// <summary>Every picture file a run can have; those a new drawing does not make are removed, so plots/ never mixes two drawings.</summary>
+    public static IReadOnlyList<string> Files { get; } = [MapByCluster, MapByLabel, Confusion, Centroids, Samples, Curves];
+
     public static IReadOnlyList<Picture> Draw(RunFigures figures)
     {
         var method = figures.Result["method"]?.ToString() ?? "run";
         var of = $"{method} on {figures.Dataset} (n={figures.Clusters.Length})";
         var pictures = new List<Picture>
         {
-            new("map-clusters.png", $"{figures.MapName} map of the clustering features, coloured by cluster",
+            new(MapByCluster, $"{figures.MapName} map of the clustering features, coloured by cluster",
                 ClusterMapPlot.Render(figures.MapX, figures.MapY, figures.Clusters, c => $"cluster {c}",
                     $"{of}: clusters", figures.MapName)),
         };
         if (figures.Labels is { } labels)
         {
-            pictures.Add(new("map-labels.png", $"{figures.MapName} map of the clustering features, coloured by label",
+            pictures.Add(new(MapByLabel, $"{figures.MapName} map of the clustering features, coloured by label",
                 ClusterMapPlot.Render(figures.MapX, figures.MapY, labels, figures.LabelName, $"{of}: labels", figures.MapName)));
             var matrix = ConfusionMatrix.Build(labels, figures.Clusters);
-            pictures.Add(new("confusion.png", "Labels against clusters after the Hungarian matching (the diagonal holds the matched samples)",
+            pictures.Add(new(Confusion, "Labels against clusters after the Hungarian matching (the diagonal holds the matched samples)",
                 ConfusionPlot.Render(matrix, figures.LabelName,
                     $"{of}: ACC {matrix.Diagonal / (double)labels.Length:F4} ({matrix.Diagonal} of {labels.Length} matched)")));
         }
         if (figures is { Decoded: { Count: > 0 } decoded, Shape: { } shape })
         {
-            pictures.Add(new("centroids.png", figures.DecodedTitle,
+            pictures.Add(new(Centroids, figures.DecodedTitle,
                 ImageGrid.Render(decoded.Chunk(10).Select(row => (IReadOnlyList<Tile>)row).ToList(), shape, $"{of}: {figures.DecodedTitle}").Png));
         }
         if (figures is { Nearest: { Count: > 0 } nearest, Shape: { } imageShape })
         {
             var title = $"{of}: the samples nearest each cluster's {(figures.CentreName == "centroids" ? "centroid" : "mean")}, nearest first";
-            pictures.Add(new("samples.png", $"Samples nearest each cluster's {figures.CentreName[..^1]}, one row per cluster",
+            pictures.Add(new(Samples, $"Samples nearest each cluster's {figures.CentreName[..^1]}, one row per cluster",
                 ImageGrid.Render(nearest.Select(row => row.Samples).ToList(), imageShape, title,
                     nearest.Select(row => $"cluster {row.Cluster}").ToList()).Png));
         }
         if (TrainingCurvesPlot.Render(figures.Result, $"{method}: training curves") is { } curves)
         {
-            pictures.Add(new("curves.png", "Losses per epoch, and ACC/NMI of the quick assignments where measured", curves));
+            pictures.Add(new(Curves, "Losses per epoch, and ACC/NMI of the quick assignments where measured", curves));
         }
         return pictures;
     }
@@ -70,6 +80,10 @@ public static class RunPictures
         foreach (var picture in pictures)
         {
             AtomicFile.Write(Path.Combine(folder, picture.File), picture.Png);
+        }
+        foreach (var stale in Files.Except(pictures.Select(p => p.File)))
+        {
+            File.Delete(Path.Combine(folder, stale));
         }
         AtomicFile.Write(Path.Combine(directory, HtmlReport), System.Text.Encoding.UTF8.GetBytes(RunReport.Html(figures.Result, pictures)));
         AtomicFile.Write(Path.Combine(directory, MarkdownReport), System.Text.Encoding.UTF8.GetBytes(RunReport.Markdown(figures.Result, pictures)));

@@ -51,6 +51,18 @@ public sealed class PlotCommandTests
     }
 
     [Test]
+    public void A_new_drawing_removes_the_pictures_it_does_not_make()
+    {
+        var run = Run();
+        var (code, _, error) = RunTaxonomy("plot", run, "--projection", "pca");
+        Assert.That(code, Is.EqualTo(0), error);
+        // Unlabelled data has no label map and no confusion matrix: the earlier drawing's go.
+        (code, _, error) = RunTaxonomy("plot", run, "--projection", "pca", "--set", "data.labels=false");
+        Assert.That(code, Is.EqualTo(0), error);
+        Assert.That(Directory.GetFiles(Path.Combine(run, "plots")).Select(Path.GetFileName), Is.EquivalentTo(new[] { "map-clusters.png", "curves.png" }));
+    }
+
+    [Test]
     public void Plot_writes_elsewhere_with_out()
     {
         var run = Run();
