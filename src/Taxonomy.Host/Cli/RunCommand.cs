@@ -53,8 +53,8 @@ internal static class RunCommand
                 // Drawn into the staging folder: a failure here leaves no run folder that looks complete.
                 StageException.During("drawing the run", () =>
                 {
-                    var (dataOptions, baseDirectory) = fitted.Model.DataOptions(null, []);
-                    using var data = fitted.Model.ReadData(dataOptions, baseDirectory, TextWriter.Null);
+                    // The run's data read again as the run read it (the runner does not keep it past training).
+                    using var data = fitted.Model.ReadData(method.Settings.Data, method.Directory, TextWriter.Null);
                     Plots.RunPictures.Write(folder.Staging, fitted.Model, data, result.Assignments, RunWriter.Json(result),
                         parse.GetValue(projection), Console.Out);
                 });
