@@ -110,7 +110,7 @@ public sealed class MethodRunner(TextWriter log, PretrainingCache cache, IPlatfo
                 TotalSeconds = total.Elapsed.TotalSeconds,
                 Versions = versions,
                 ClusterSizes = sizes,
-                Labels = data.Labels,
+                LabelColumns = data.LabelColumns,
             };
             var facts = new ModelFacts(raw.SampleShape, data.SampleShape, effective, versions, ResultKinds.Of(clustering));
             var model = new TrainedModel(method, pipeline, state, facts, plugins);
