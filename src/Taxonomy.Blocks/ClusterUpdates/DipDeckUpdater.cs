@@ -108,16 +108,14 @@ public sealed class DipDeckUpdater(DipDeckUpdater.Options options) : IClusterUpd
         var points = Rows(features);
         var (centres, labels) = Recentre(features, clusters.Centres);
         var pValues = DipSimilarity.Matrix(points, labels, centres.Select(c => points[c]).ToArray(), options.SizeRatio, options.PValue);
-        var merged = 0;
-        while (centres.Length > options.MinClusters && Highest(pValues) is var (a, b, p) && p >= options.MergeThreshold)
+        (centres, labels, pValues, var merges) = MergeUnimodal(points, centres, labels, pValues);
+        foreach (var (a, b, p, k) in merges)
         {
-            (centres, labels, pValues) = Merge(points, centres, labels, pValues, a, b);
-            merged++;
             run.Log($"[{run.Progress.Phase.Name}] epoch {run.Progress.Epoch + 1}: merged clusters {a} and {b} " +
-                    $"(dip p-value {p:F3} ≥ {options.MergeThreshold}), k = {centres.Length}");
+                    $"(dip p-value {p:F3} ≥ {options.MergeThreshold}), k = {k}");
         }
-        _epochsWithoutMerge = merged > 0 ? 0 : _epochsWithoutMerge + 1;
-        Store(run, features, new DipDeckClusters(centres, pValues, UseStoredAssignments: merged > 0), labels);
+        _epochsWithoutMerge = merges.Count > 0 ? 0 : _epochsWithoutMerge + 1;
+        Store(run, features, new DipDeckClusters(centres, pValues, UseStoredAssignments: merges.Count > 0), labels);
         if (centres.Length == 1 || _epochsWithoutMerge >= options.StableEpochs)
         {
             run.Log($"[{run.Progress.Phase.Name}] DipDECK: k = {centres.Length} " +
@@ -128,11 +126,27 @@ public sealed class DipDeckUpdater(DipDeckUpdater.Options options) : IClusterUpd
     }
 
     /// <summary>
+    /// While more than minClusters are left and the highest p-value reaches the threshold, merges that pair. Returns the
+    /// clusters after the merges, and each merge (the pair, its p-value and the k it left) in order.
+    /// </summary>
+    internal (int[] Centres, int[] Labels, double[,] PValues, List<(int A, int B, double PValue, int K)> Merges) MergeUnimodal(
+        double[][] points, int[] centres, int[] labels, double[,] pValues)
+    {
+        var merges = new List<(int, int, double, int)>();
+        while (centres.Length > options.MinClusters && Highest(pValues) is var (a, b, p) && p >= options.MergeThreshold)
+        {
+            (centres, labels, pValues) = Merge(points, centres, labels, pValues, a, b);
+            merges.Add((a, b, p, centres.Length));
+        }
+        return (centres, labels, pValues, merges);
+    }
+
+    /// <summary>
     /// Merges clusters <paramref name="a"/> &lt; <paramref name="b"/>: b's samples join a, the clusters after b move down
     /// by one, a's centre becomes the sample nearest to the size-weighted mean of the two centres, and only a's p-values
     /// are computed again (no other cluster changed).
     /// </summary>
-    internal (int[] Centres, int[] Labels, double[,] PValues) Merge(double[][] points, int[] centres, int[] labels,
+    private (int[] Centres, int[] Labels, double[,] PValues) Merge(double[][] points, int[] centres, int[] labels,
         double[,] pValues, int a, int b)
     {
         var (sizeA, sizeB) = (labels.Count(l => l == a), labels.Count(l => l == b));
