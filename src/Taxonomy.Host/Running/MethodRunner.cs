@@ -117,7 +117,10 @@ public sealed class MethodRunner(TextWriter log, PretrainingCache cache, IPlatfo
                 ClusterSizes = sizes,
                 Labels = data.Labels,
             };
-            var facts = new ModelFacts(raw.SampleShape, data.SampleShape, effective, versions, ResultKinds.Of(clustering));
+            var facts = new ModelFacts(raw.SampleShape, data.SampleShape, effective, versions, ResultKinds.Of(clustering))
+            {
+                EstimatedClusters = source == "estimated" ? k : null,
+            };
             var model = new TrainedModel(method, pipeline, state, facts, plugins);
             return new FittedRun(result, model);
         }

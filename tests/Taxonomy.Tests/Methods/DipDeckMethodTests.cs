@@ -1,5 +1,6 @@
 using Taxonomy.Abstractions.Data;
 using Taxonomy.Blocks.Data;
+using Taxonomy.Host.Models;
 using Taxonomy.Host.Output;
 using Taxonomy.Host.Running;
 using Taxonomy.Tests.TestSupport;
@@ -19,6 +20,7 @@ public sealed class DipDeckMethodTests
         "branch.dims=[32, 8]",
         "schedule.pretrainEpochs=10",
         "schedule.clusteringEpochs=60",
+        "clusteringLoss.weight=0.125",   // 1/d for the 8 features, as the manifest's 1/64 for digits
         "clusterUpdater.initialClusters=20",
         "clusterUpdater.stableEpochs=5",
         "clusterUpdater.restarts=3",
@@ -52,6 +54,21 @@ public sealed class DipDeckMethodTests
         Assert.That(json["kSource"]!.GetValue<string>(), Is.EqualTo("estimated"));
         Assert.That(log.ToString(), Does.Contain("merged clusters"));
         Assert.That(log.ToString(), Does.Contain("estimated k = 4 (started from k = 20)"));
+
+        var folder = Directory.CreateTempSubdirectory("taxonomy-dipdeck-").FullName;
+        try
+        {
+            ModelBundle.Save(fitted.Model, folder);
+            using var loaded = ModelBundle.Load(folder);
+            Assert.That(loaded.Clusters, Is.EqualTo(4), "a saved model assigns to the estimated clusters");
+            var descriptor = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(folder, "model.json")))!;
+            Assert.That(descriptor["k"]!.GetValue<int>(), Is.EqualTo(20), "the k it was built with");
+            Assert.That(descriptor["kEstimated"]!.GetValue<int>(), Is.EqualTo(4));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Test]
