@@ -52,7 +52,7 @@ public static class BuiltInBlocks
               .Add<InformationMaximisationLoss, InformationMaximisationLoss.Options>()
               .Add<DacPairwiseLoss, DacPairwiseLoss.Options>()
               .Add<AgglomerativeTripletLoss, AgglomerativeTripletLoss.Options>()
-              .Add<DipDeckLoss, LossOptions>();
+              .Add<DipDeckLoss, PerInputFeatureLossOptions>();
 
         // Combining the losses (schedules)
         blocks.Add<PretrainSchedule, PretrainSchedule.Options>()

@@ -14,10 +14,11 @@ namespace Taxonomy.Blocks.ClusteringLosses;
 /// p-values), and m and σ the mean and standard deviation of the distances between distinct centres, which keep the
 /// loss from shrinking the embedding as a whole. The centres μ_j are the embedded centre samples of the cluster state,
 /// computed with gradients in the same step, so the network moves them too. c_i is the sample's nearest centre, or its
-/// stored assignment in the first epoch after the start and after a merge.
+/// stored assignment in the first epoch after the start and after a merge. ClustPy weighs it 1 against a reconstruction
+/// error summed over the input features; perInputFeature keeps that balance against the framework's mean.
 /// </summary>
 [Block("dipdeck", Summary = "DipDECK's loss: pull to the own centre and to other centres weighted by their dip p-values, normalised by the spread of the centres.")]
-public sealed class DipDeckLoss(LossOptions options) : IClusteringLoss
+public sealed class DipDeckLoss(PerInputFeatureLossOptions options) : IClusteringLoss
 {
     public double Weight => options.Weight;
 
@@ -35,7 +36,7 @@ public sealed class DipDeckLoss(LossOptions options) : IClusteringLoss
             ? KMeansLoss.BatchClusters(step, run.State.Require(ClusterStateKeys.HardAssignments, "dipdeck loss"))
             : distances.detach().argmin(1);
         var pull = PullWeights(clusters.PValues).index_select(0, own).mul(distances).sum(1).mean();
-        return pull.mul(Spread(centres));
+        return options.Scaled(pull.mul(Spread(centres)), step.Batch.Inputs);
     }
 
     /// <summary>(P + I) with every row divided by its sum: a cluster's weight on itself and on the clusters like it.</summary>

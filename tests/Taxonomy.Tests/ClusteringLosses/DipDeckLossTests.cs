@@ -54,7 +54,7 @@ public sealed class DipDeckLossTests
         // The batch's own features without gradients: whatever reaches the network comes through the centres.
         var step = run.Step(z.detach(), 0, 1, 2, 3, 4, 5);
 
-        var loss = new DipDeckLoss(new LossOptions()).Compute(step);
+        var loss = new DipDeckLoss(new PerInputFeatureLossOptions()).Compute(step);
 
         var e = z.detach().to(float64).data<double>().ToArray();
         var (c0, c1) = ((e[0], e[1]), (e[6], e[7]));

@@ -20,7 +20,6 @@ public sealed class DipDeckMethodTests
         "branch.dims=[32, 8]",
         "schedule.pretrainEpochs=10",
         "schedule.clusteringEpochs=60",
-        "clusteringLoss.weight=0.125",   // 1/d for the 8 features, as the manifest's 1/64 for digits
         "clusterUpdater.initialClusters=20",
         "clusterUpdater.stableEpochs=5",
         "clusterUpdater.restarts=3",
