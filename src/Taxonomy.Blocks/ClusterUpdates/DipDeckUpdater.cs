@@ -149,10 +149,11 @@ public sealed class DipDeckUpdater(DipDeckUpdater.Options options) : IClusterUpd
     private (int[] Centres, int[] Labels, double[,] PValues) Merge(double[][] points, int[] centres, int[] labels,
         double[,] pValues, int a, int b)
     {
-        var (sizeA, sizeB) = (labels.Count(l => l == a), labels.Count(l => l == b));
+        var (sizeA, sizeB) = ((double)labels.Count(l => l == a), (double)labels.Count(l => l == b));
         var (ca, cb) = (points[centres[a]], points[centres[b]]);
-        var total = Math.Max(sizeA + sizeB, 1);
-        var mean = ca.Select((v, d) => sizeA + sizeB == 0 ? (v + cb[d]) / 2 : (sizeA * v + sizeB * cb[d]) / total).ToArray();
+        var mean = sizeA + sizeB == 0
+            ? ca.Select((v, d) => (v + cb[d]) / 2).ToArray()   // two empty clusters: the midpoint
+            : ca.Select((v, d) => (sizeA * v + sizeB * cb[d]) / (sizeA + sizeB)).ToArray();
         var kept = Enumerable.Range(0, centres.Length).Where(c => c != b).ToArray();
         var merged = kept.Select(c => c == a ? Nearest(points, mean) : centres[c]).ToArray();
         var relabelled = labels.Select(l => l == b ? a : l > b ? l - 1 : l).ToArray();
