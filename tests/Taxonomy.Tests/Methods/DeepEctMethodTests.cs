@@ -39,6 +39,16 @@ public sealed class DeepEctMethodTests
     }
 
     [Test]
+    [NonParallelizable] // CliRunner redirects the console
+    public void Taxonomy_list_shows_the_deepect_blocks_with_their_options()
+    {
+        var (code, output, error) = CliRunner.Run("list");
+        Assert.That(code, Is.EqualTo(0), error);
+        Assert.That(output, Does.Contain("  deepect-tree — ").And.Contain("  deepect — ").And.Contain("  cluster-tree — "));
+        Assert.That(output, Does.Contain("maxLeaves = 20").And.Contain("pruningThreshold = 0.1"));
+    }
+
+    [Test]
     public void Two_split_intervals_at_once_are_refused_naming_the_field()
     {
         var error = Assert.Throws<ManifestException>(() => Manifests.Services().Loader.Load(
