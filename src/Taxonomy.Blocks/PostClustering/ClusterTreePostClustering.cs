@@ -11,14 +11,12 @@ namespace Taxonomy.Blocks.PostClustering;
 /// The tree DeepECT grew as the result: every sample goes to its nearest leaf centre (ClustPy's predict), and the
 /// primary partition is the cut at the run's k, which keeps the k − 1 earliest splits (ClustPy's flat_clustering).
 /// Prediction is the same rule on new data, read from the tree saved with the model. A tree with fewer leaves than
-/// k (a short clustering phase, or pruning) gives that many clusters, so k is reported as estimated.
+/// k (a short clustering phase, or pruning) fills only that many of the k clusters: the run reports it as degenerate.
 /// </summary>
 [Block("cluster-tree", Summary = "DeepECT's result: each sample at its nearest leaf of the grown tree; the hierarchy, cut at k (the k − 1 earliest splits).")]
 public sealed class ClusterTreePostClustering : IPostClustering
 {
     public IReadOnlyCollection<StateKey> Requires => [DeepEctTreeUpdater.Tree];
-
-    public bool EstimatesClusters => true;
 
     public ClusteringResult Cluster(IRunContext run)
     {
@@ -26,7 +24,7 @@ public sealed class ClusterTreePostClustering : IPostClustering
         if (result.Tree.Leaves.Count < run.Clusters)
         {
             run.Log($"cluster-tree: the tree has {result.Tree.Leaves.Count} leaves, fewer than k = {run.Clusters}: " +
-                    "the cut has one cluster per leaf (a longer clustering phase or a shorter split interval grows more)");
+                    "the cut has one cluster per leaf (a longer clustering phase or a shorter split interval grows more leaves)");
         }
         return result;
     }

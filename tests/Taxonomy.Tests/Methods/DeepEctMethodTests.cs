@@ -33,6 +33,17 @@ public sealed class DeepEctMethodTests
     }
 
     [Test]
+    public void A_tree_with_fewer_leaves_than_k_fills_that_many_of_the_k_clusters()
+    {
+        // One clustering epoch: the root's split only, before the first interval ends.
+        var result = Run("schedule.clusteringEpochs=1");
+        Assert.That(((Hierarchy)result.Clustering).Tree.Leaves, Has.Count.EqualTo(2));
+        Assert.That(result.Clustering.Primary.Clusters, Is.EqualTo(4));
+        Assert.That(result.ClustersFound, Is.EqualTo(2));
+        Assert.That(result.ClustersSource, Is.EqualTo("labels"), "k is the run's, not one the method estimated");
+    }
+
+    [Test]
     public void The_shipped_manifest_is_valid()
     {
         Assert.That(Manifests.ComposeError("deepect"), Is.Null);
@@ -64,7 +75,7 @@ public sealed class DeepEctMethodTests
         Assert.That(error.Message, Does.Contain("clusterUpdater.initialWeight"));
     }
 
-    private Host.Running.RunResult Run()
+    private Host.Running.RunResult Run(params string[] overrides)
     {
         var data = Path.Combine(_folder, "hierarchy.csv");
         File.WriteAllText(data, PlantedHierarchyCsv());
@@ -83,6 +94,7 @@ public sealed class DeepEctMethodTests
             "log.metricsEvery=0",
             "threads=1",
             "pretrainingCache=false",
+            .. overrides,
         ]);
         return Manifests.Runner(TextWriter.Null).Run(method);
     }
