@@ -108,8 +108,9 @@ public sealed class DeepEctTreeUpdater(DeepEctTreeUpdater.Options options) : ICl
             using var scope = torch.NewDisposeScope();
             var features = run.FeaturesOfAll();
             var leaf = LargestError(features, tree);
-            var how = leaf < 0 ? "nothing: no leaf has two samples" : Split(run, tree, tree.Leaves[leaf], features);
-            run.Log($"[{run.Progress.Phase.Name}] iteration {run.Progress.Iteration}: leaf {leaf + 1} of {leaves} split by {how}");
+            run.Log($"[{run.Progress.Phase.Name}] iteration {run.Progress.Iteration}: " + (leaf < 0
+                ? $"no split, none of the {leaves} leaves has two samples"
+                : $"leaf {leaf + 1} of {leaves} split by {Split(run, tree, tree.Leaves[leaf], features)}"));
         }
         return UpdateOutcome.Continue;
     }

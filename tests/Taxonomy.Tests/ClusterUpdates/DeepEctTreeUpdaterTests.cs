@@ -92,6 +92,19 @@ public sealed class DeepEctTreeUpdaterTests
     }
 
     [Test]
+    public void Leaves_of_one_sample_each_are_not_split()
+    {
+        using var scope = NewDisposeScope();
+        using var run = new FakeRunContext(tensor(new float[,] { { 0, 0 }, { 5, 5 } }), clusters: 2);
+        var updater = new DeepEctTreeUpdater(new DeepEctTreeUpdater.Options { MaxLeaves = 3, SplitEveryIterations = 1, Restarts = 1 });
+        updater.OnPhaseStart(run);
+        run.Progress = FakeRunContext.At(PhaseKind.Clustering, iteration: 1);
+        updater.OnBatchStart(run, new Batch(run.Features, arange(2)));
+        Assert.That(run.State.Require(DeepEctTreeUpdater.Tree, "test").Leaves, Has.Count.EqualTo(2));
+        Assert.That(run.Messages.Last(), Does.Contain("no split, none of the 2 leaves has two samples"));
+    }
+
+    [Test]
     public void The_updater_acts_only_in_the_clustering_phase()
     {
         using var scope = NewDisposeScope();
