@@ -36,8 +36,11 @@ public sealed class StageException(string stage, Exception inner) : Exception($"
         return 0;
     });
 
-    /// <summary>True for the product's own failures, whose message already names the file, field, row or stage.</summary>
+    /// <summary>
+    /// True for the product's own failures, whose message already names the file, field, row or stage, and for a
+    /// cancellation, which the caller asked for and catches as such.
+    /// </summary>
     public static bool Explains(Exception e) =>
         e is ManifestException or PluginException or DataException or TrainingException or RunFolderException or StageException
-             or Models.ModelException;
+             or Models.ModelException or OperationCanceledException;
 }
