@@ -52,7 +52,8 @@ public static class BuiltInBlocks
               .Add<InformationMaximisationLoss, InformationMaximisationLoss.Options>()
               .Add<DacPairwiseLoss, DacPairwiseLoss.Options>()
               .Add<AgglomerativeTripletLoss, AgglomerativeTripletLoss.Options>()
-              .Add<DipDeckLoss, PerInputFeatureLossOptions>();
+              .Add<DipDeckLoss, PerInputFeatureLossOptions>()
+              .Add<DeepEctLoss, LossOptions>();
 
         // Combining the losses (schedules)
         blocks.Add<PretrainSchedule, PretrainSchedule.Options>()
@@ -69,12 +70,14 @@ public static class BuiltInBlocks
               .Add<AgglomerativeMergeUpdater, AgglomerativeMergeUpdater.Options>()
               .Add<KMeansHeadInitUpdater, KMeansHeadInitUpdater.Options>()
               .Add<MixtureInitUpdater, MixtureInitUpdater.Options>()
-              .Add<DipDeckUpdater, DipDeckUpdater.Options>();
+              .Add<DipDeckUpdater, DipDeckUpdater.Options>()
+              .Add<DeepEctTreeUpdater, DeepEctTreeUpdater.Options>();
 
         // Re-clustering after training
         blocks.Add<KMeansPostClustering, KMeansPostClustering.Options>()
               .Add<ArgmaxPostClustering, ArgmaxPostClustering.Options>()
               .Add<AgglomerativePostClustering, AgglomerativePostClustering.Options>()
-              .Add<EstimatedCentroidsPostClustering, BlockOptions>();
+              .Add<EstimatedCentroidsPostClustering, BlockOptions>()
+              .Add<ClusterTreePostClustering, BlockOptions>();
     }
 }
