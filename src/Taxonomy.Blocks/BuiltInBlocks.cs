@@ -51,7 +51,9 @@ public static class BuiltInBlocks
               .Add<MixturePriorLoss, LossOptions>()
               .Add<InformationMaximisationLoss, InformationMaximisationLoss.Options>()
               .Add<DacPairwiseLoss, DacPairwiseLoss.Options>()
-              .Add<AgglomerativeTripletLoss, AgglomerativeTripletLoss.Options>();
+              .Add<AgglomerativeTripletLoss, AgglomerativeTripletLoss.Options>()
+              .Add<DipDeckLoss, PerInputFeatureLossOptions>()
+              .Add<DeepEctLoss, LossOptions>();
 
         // Combining the losses (schedules)
         blocks.Add<PretrainSchedule, PretrainSchedule.Options>()
@@ -67,11 +69,15 @@ public static class BuiltInBlocks
               .Add<DacThresholdsUpdater, DacThresholdsUpdater.Options>()
               .Add<AgglomerativeMergeUpdater, AgglomerativeMergeUpdater.Options>()
               .Add<KMeansHeadInitUpdater, KMeansHeadInitUpdater.Options>()
-              .Add<MixtureInitUpdater, MixtureInitUpdater.Options>();
+              .Add<MixtureInitUpdater, MixtureInitUpdater.Options>()
+              .Add<DipDeckUpdater, DipDeckUpdater.Options>()
+              .Add<DeepEctTreeUpdater, DeepEctTreeUpdater.Options>();
 
         // Re-clustering after training
         blocks.Add<KMeansPostClustering, KMeansPostClustering.Options>()
               .Add<ArgmaxPostClustering, ArgmaxPostClustering.Options>()
-              .Add<AgglomerativePostClustering, AgglomerativePostClustering.Options>();
+              .Add<AgglomerativePostClustering, AgglomerativePostClustering.Options>()
+              .Add<EstimatedCentroidsPostClustering, BlockOptions>()
+              .Add<ClusterTreePostClustering, BlockOptions>();
     }
 }

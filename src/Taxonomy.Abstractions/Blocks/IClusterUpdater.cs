@@ -12,6 +12,13 @@ public interface IClusterUpdater : IBlock
     /// <summary>State slots this updater keeps current; losses and the post-clustering may read them.</summary>
     IReadOnlyCollection<StateKey> Provides => [];
 
+    /// <summary>
+    /// The number of clusters this updater starts from when it estimates k itself (DipDECK's over-estimate), or null:
+    /// it works with the run's k (the manifest's "clusters", else the labels counted). A run with a start of its own
+    /// never reads the labels to choose k.
+    /// </summary>
+    int? InitialClusters => null;
+
     /// <summary>Before the first batch of a phase (e.g. k-means initialisation of the centroids).</summary>
     void OnPhaseStart(IRunContext run) { }
 

@@ -103,7 +103,8 @@ public sealed class Partitions : ClusteringResult
 
 /// <summary>
 /// A hierarchy: a binary cluster tree, the leaf of every sample, and the flat cut at k clusters
-/// (<see cref="ClusterTree.Cut"/>), which is the primary partition.
+/// (<see cref="ClusterTree.Cut"/>), which is the primary partition. A tree with fewer than k leaves gives a cut whose
+/// clusters past its leaf count are empty, so the run reports it as degenerate rather than as another k.
 /// </summary>
 public sealed class Hierarchy : ClusteringResult
 {
@@ -112,8 +113,7 @@ public sealed class Hierarchy : ClusteringResult
         tree.CheckLeafAssignment(leafOfSample, nameof(leafOfSample));
         Tree = tree;
         LeafOfSample = leafOfSample;
-        var cut = tree.Cut(leafOfSample, clusters);
-        Cut = new Partition(cut, tree.CutNodes(clusters).Length);
+        Cut = new Partition(tree.Cut(leafOfSample, clusters), clusters);
     }
 
     public ClusterTree Tree { get; }
@@ -121,7 +121,7 @@ public sealed class Hierarchy : ClusteringResult
     /// <summary>The leaf node id of every sample.</summary>
     public int[] LeafOfSample { get; }
 
-    /// <summary>The flat cut with (at most) k clusters.</summary>
+    /// <summary>The flat cut with k clusters (ids 0 to k − 1); a tree of fewer leaves leaves the last ones empty.</summary>
     public Partition Cut { get; }
 
     public override Partition Primary => Cut;

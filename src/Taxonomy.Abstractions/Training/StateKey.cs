@@ -75,10 +75,10 @@ public static class StateSerializers
     public static IStateSerializer<torch.Tensor> Tensor { get; } = new TensorSerializer();
 
     /// <summary>An int array (e.g. labels), length first.</summary>
-    public static IStateSerializer<int[]> Int32Array { get; } = new Int32ArraySerializer();
+    public static IStateSerializer<int[]> Int32Array { get; } = new ArraySerializer<int>(sizeof(int), (w, v) => w.Write(v), r => r.ReadInt32());
 
     /// <summary>A double array (e.g. a few thresholds), length first.</summary>
-    public static IStateSerializer<double[]> DoubleArray { get; } = new DoubleArraySerializer();
+    public static IStateSerializer<double[]> DoubleArray { get; } = new ArraySerializer<double>(sizeof(double), (w, v) => w.Write(v), r => r.ReadDouble());
 
     private sealed class TensorSerializer : IStateSerializer<torch.Tensor>
     {
@@ -87,47 +87,25 @@ public static class StateSerializers
         public torch.Tensor Read(BinaryReader reader) => TensorFormat.Read(reader);
     }
 
-    private sealed class Int32ArraySerializer : IStateSerializer<int[]>
+    /// <summary>An array written as its length, then each element with the writer's own little-endian encoding.</summary>
+    private sealed class ArraySerializer<T>(int elementSize, Action<BinaryWriter, T> write, Func<BinaryReader, T> read)
+        : IStateSerializer<T[]>
     {
-        public void Write(BinaryWriter writer, int[] value)
+        public void Write(BinaryWriter writer, T[] value)
         {
             writer.Write(value.Length);
             foreach (var v in value)
             {
-                writer.Write(v);
+                write(writer, v);
             }
         }
 
-        public int[] Read(BinaryReader reader)
+        public T[] Read(BinaryReader reader)
         {
-            var length = TensorFormat.ReadCount(reader, sizeof(int));
-            var values = new int[length];
-            for (var i = 0; i < length; i++)
+            var values = new T[TensorFormat.ReadCount(reader, elementSize)];
+            for (var i = 0; i < values.Length; i++)
             {
-                values[i] = reader.ReadInt32();
-            }
-            return values;
-        }
-    }
-
-    private sealed class DoubleArraySerializer : IStateSerializer<double[]>
-    {
-        public void Write(BinaryWriter writer, double[] value)
-        {
-            writer.Write(value.Length);
-            foreach (var v in value)
-            {
-                writer.Write(v);
-            }
-        }
-
-        public double[] Read(BinaryReader reader)
-        {
-            var length = TensorFormat.ReadCount(reader, sizeof(double));
-            var values = new double[length];
-            for (var i = 0; i < length; i++)
-            {
-                values[i] = reader.ReadDouble();
+                values[i] = read(reader);
             }
             return values;
         }

@@ -30,7 +30,7 @@ public class KMeansInitOptions : BlockOptions
     public InitialClustering Initialisation { get; set; } = InitialClustering.Kmeans;
 
     /// <summary>The first clusters of the features [n, d]: centroids [k, d] (in this scope), labels, and how, for the log.</summary>
-    internal (torch.Tensor Centroids, int[] Labels, string How) InitialClusters(IRunContext run, torch.Tensor features)
+    internal (torch.Tensor Centroids, int[] Labels, string How) FirstClusters(IRunContext run, torch.Tensor features)
     {
         if (Initialisation == InitialClustering.Kmeans)
         {
@@ -82,7 +82,7 @@ public sealed class KMeansInitUpdater(KMeansInitUpdater.Options options) : IClus
             return;
         }
         using var scope = torch.NewDisposeScope();
-        var (centroids, labels, how) = options.InitialClusters(run, run.FeaturesOfAll());
+        var (centroids, labels, how) = options.FirstClusters(run, run.FeaturesOfAll());
         run.State.SetCopy(ClusterStateKeys.Centroids, centroids, options.Trainable);
         run.State.Set(ClusterStateKeys.HardAssignments, labels);
         run.Log($"[{run.Progress.Phase.Name}] initialisation by {how}, {(options.Trainable ? "trainable" : "fixed")} centroids");

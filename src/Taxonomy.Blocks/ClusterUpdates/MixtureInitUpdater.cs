@@ -38,7 +38,7 @@ public sealed class MixtureInitUpdater(MixtureInitUpdater.Options options) : ICl
         }
         using var scope = torch.NewDisposeScope();
         var features = run.FeaturesOfAll();
-        var (_, labels, how) = options.InitialClusters(run, features);
+        var (_, labels, how) = options.FirstClusters(run, features);
         var (means, logVariances, logWeights) = FromClusters(features, labels, run.Clusters);
         DiagonalMixture.Store(run.State, means, logVariances, logWeights, options.Trainable);
         run.State.Set(ClusterStateKeys.HardAssignments, labels);

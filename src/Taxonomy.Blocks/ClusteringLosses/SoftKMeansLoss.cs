@@ -30,7 +30,7 @@ public enum AlphaSchedule
 [Block("soft-kmeans", Summary = "DKM's soft k-means loss: softmax(−α‖z − μ‖²)-weighted squared distances; α fixed or annealed.")]
 public sealed class SoftKMeansLoss(SoftKMeansLoss.Options options) : IClusteringLoss
 {
-    public sealed class Options : LossOptions
+    public sealed class Options : PerInputFeatureLossOptions
     {
         [Description("Inverse temperature α: its value for the 'fixed' schedule (ClustPy's DKM default: 1000) and the end of the 'geometric' one.")]
         [Range(1e-6, 1e9)]
@@ -46,9 +46,6 @@ public sealed class SoftKMeansLoss(SoftKMeansLoss.Options options) : IClustering
         [Description("Number of α values of the 'dkm' schedule (DKM: 40).")]
         [Range(1, 10_000)]
         public int AlphaSteps { get; set; } = 40;
-
-        [Description("Divide the loss by the number of input features D, so that weight is DKM's λ against a reconstruction error summed over the features (the framework's is their mean): one weight for 8×8 and 28×28 images alike.")]
-        public bool PerInputFeature { get; set; }
     }
 
     private readonly double[] _dkmAlphas = DkmAlphas(options.AlphaStart, options.AlphaSteps);
@@ -63,9 +60,7 @@ public sealed class SoftKMeansLoss(SoftKMeansLoss.Options options) : IClustering
             ?? throw new InvalidOperationException("soft-kmeans loss: the cluster state has no centroids yet.");
         var distances = KMeans.SquaredDistances(step.Features, centroids);
         var weights = distances.mul(-AlphaAt(step.Run.Progress)).softmax(1);
-        var loss = weights.mul(distances).sum(1).mean();
-        var inputs = step.Batch.Inputs;
-        return options.PerInputFeature ? loss / (inputs.numel() / inputs.shape[0]) : loss;
+        return options.Scaled(weights.mul(distances).sum(1).mean(), step.Batch.Inputs);
     }
 
     /// <summary>α at a point of training (see <see cref="AlphaSchedule"/>).</summary>

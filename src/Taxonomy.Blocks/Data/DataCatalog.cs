@@ -12,7 +12,10 @@ public static class DataCatalog
     internal const string DigitsResource = "Taxonomy.Data.digits.csv.gz";
 
     /// <summary>The built-in data sets, in the order we list them.</summary>
-    public static IReadOnlyList<string> BuiltIns { get; } = ["digits", "synthetic", "blobs", "fashion-mnist"];
+    public static IReadOnlyList<string> BuiltIns { get; } = ["digits", DigitPairs.Name, "synthetic", "blobs", "fashion-mnist"];
+
+    /// <summary>The built-in sets that are embedded or generated, not read from a file or folder.</summary>
+    internal static bool IsInMemory(string source) => source is "digits" or DigitPairs.Name or "synthetic" or "blobs";
 
     internal static string BuiltInList => string.Join(", ", BuiltIns);
 
@@ -41,13 +44,14 @@ public static class DataCatalog
             _ => source switch
             {
                 "digits" => LoadDigits(options.Limit),
+                DigitPairs.Name => PairsOfDigits(seed),
                 "synthetic" => SyntheticData.FourClusters(seed, options.PerCluster ?? 2500),
                 "blobs" => SyntheticData.Blobs(seed, options.Clusters ?? 4, options.PerCluster ?? 2500, options.Dimensions ?? 2,
                     options.Spread ?? 1.0),
                 _ => LoadFashionMnist(FashionMnistFolder, options.Split),
             },
         };
-        if (options.Labels == false && dataset.Labels is not null)
+        if (options.Labels == false && dataset.LabelColumns.Count > 0)
         {
             dataset = new Dataset(dataset.Name, dataset.Features, labels: null, dataset.Source);  // same tensor, labels dropped
         }
@@ -62,6 +66,12 @@ public static class DataCatalog
         using var stream = CompressedFile.Open(resource);
         return CsvReader.Read(stream, $"embedded {DigitsResource}", labels: true, limit, "digits",
             "UCI Optical Recognition of Handwritten Digits (Alpaydin & Kaynak, 1998; CC BY 4.0), embedded");
+    }
+
+    private static Dataset PairsOfDigits(int seed)
+    {
+        using var digits = LoadDigits();
+        return DigitPairs.Create(digits, seed);
     }
 
     internal static Dataset LoadFashionMnist(string folder, string split = IdxReader.AllParts)
@@ -175,7 +185,7 @@ public static class DataCatalog
         var source = options.Source.Trim();
         return source.ToLowerInvariant() switch
         {
-            "digits" or "synthetic" or "blobs" => null,
+            var name when IsInMemory(name) => null,
             "fashion-mnist" => FashionMnistFolder,
             _ => Candidates(source, baseDirectory).FirstOrDefault(p => Directory.Exists(p) || File.Exists(p)),
         };
@@ -206,7 +216,7 @@ public static class DataCatalog
         using (dataset)
         {
             using var view = dataset.Features.narrow(0, 0, limit);
-            return new Dataset(dataset.Name, view.clone(), dataset.Labels?[..limit], dataset.Source + $" (first {limit})");
+            return Dataset.WithLabelColumns(dataset.Name, view.clone(), dataset.LabelsOfFirst(limit), dataset.Source + $" (first {limit})");
         }
     }
 }

@@ -6,7 +6,7 @@ namespace Taxonomy.Blocks.Data;
 /// <summary>The manifest's "data" section: where the samples come from.</summary>
 public sealed class DataOptions
 {
-    [Description("A built-in data set (digits, synthetic, blobs, fashion-mnist), or a path: a .csv/.csv.gz file or a folder of IDX files. Relative paths are resolved against the manifest's folder, then the current directory.")]
+    [Description("A built-in data set (digits, digit-pairs, synthetic, blobs, fashion-mnist), or a path: a .csv/.csv.gz file or a folder of IDX files. Relative paths are resolved against the manifest's folder, then the current directory.")]
     public string Source { get; set; } = "digits";
 
     [Description("Whether the data has labels. Absent: built-in sets are labelled, a CSV file's last column is its label when it " +
@@ -47,7 +47,7 @@ public sealed class DataOptions
         Require(!string.IsNullOrWhiteSpace(Split),
             $"data.split is empty: give '{IdxReader.AllParts}' for every part of an IDX folder, or a part's prefix such as train or t10k.");
         var source = Source.Trim().ToLowerInvariant();
-        Require(IdxReader.IsAll(Split) || source is not ("digits" or "synthetic" or "blobs"),
+        Require(IdxReader.IsAll(Split) || !DataCatalog.IsInMemory(source),
             $"{SplitOnlyForIdx} not to '{Source}'.");
         Require(PerCluster is null || source is "synthetic" or "blobs",
             $"data.perCluster only applies to the generated sets 'synthetic' and 'blobs', not to '{Source}'.");

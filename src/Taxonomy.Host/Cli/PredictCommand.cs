@@ -43,9 +43,13 @@ internal static class PredictCommand
                 ["clusterSizes"] = new JsonArray(sizes.Select(size => (JsonNode)size).ToArray()),
                 ["metrics"] = metrics is null ? null : RunWriter.Metrics(metrics),
             };
+            if (data.LabelColumns.Count > 1)
+            {
+                json["metricsByLabel"] = RunWriter.ByLabel(data.LabelColumns, clustering.Primary);
+            }
             StageException.During($"writing the predictions to '{folder.Staging}'", () =>
             {
-                RunWriter.WriteAssignments(folder.Staging, clustering, data.Labels);
+                RunWriter.WriteAssignments(folder.Staging, clustering, data.LabelColumns);
                 File.WriteAllText(Path.Combine(folder.Staging, RunWriter.PredictionFile),
                     json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
             });

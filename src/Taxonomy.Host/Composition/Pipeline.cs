@@ -133,6 +133,7 @@ public sealed class Pipeline : IDisposable
             composition.RequireClusteringPhase(ClusteringLoss, "clusteringLoss");
         }
         CheckOptimizerPhases(composition);
+        CheckClusterCount(composition);
         foreach (var block in _specs.Keys)
         {
             block.CheckComposition(composition);
@@ -148,6 +149,20 @@ public sealed class Pipeline : IDisposable
         {
             composition.Require(Schedule, phases.Contains(name, StringComparer.OrdinalIgnoreCase),
                 $"has no phase '{name}', which optimizer.phases.{name} sets (its phases: {string.Join(", ", phases)})");
+        }
+    }
+
+    /// <summary>
+    /// An updater that estimates k starts from its own count; a manifest's "clusters" beside it would be a second,
+    /// conflicting start (or a k the estimate ignores), so it is refused.
+    /// </summary>
+    private void CheckClusterCount(Abstractions.Blocks.Composition composition)
+    {
+        if (ClusterUpdater.InitialClusters is { } start && Method.Settings.Clusters is { } given)
+        {
+            composition.Require(ClusterUpdater, false,
+                $"estimates k, starting from its initialClusters ({start}), so clusters ({given}) would be ignored; " +
+                "remove clusters from the manifest (and --clusters), or set clusterUpdater.initialClusters");
         }
     }
 

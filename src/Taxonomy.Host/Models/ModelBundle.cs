@@ -55,7 +55,8 @@ public static class ModelBundle
             ["format"] = Format,
             ["formatVersion"] = FormatVersion,
             ["method"] = model.Method.Name,
-            ["k"] = model.Clusters,
+            ["k"] = model.State.Clusters,
+            ["kEstimated"] = model.Facts.EstimatedClusters,
             ["result"] = facts.ResultKind,
             ["inputShape"] = Shape(facts.InputShape),
             ["sampleShape"] = Shape(facts.SampleShape),
@@ -66,6 +67,10 @@ public static class ModelBundle
             ["versions"] = new JsonObject(facts.Versions.Select(v => KeyValuePair.Create(v.Key, (JsonNode?)v.Value))),
             ["manifest"] = Portable(facts.EffectiveManifest, model.Method),
         };
+        if (facts.EstimatedClusters is null)
+        {
+            json.Remove("kEstimated");   // only a method that estimates k has one
+        }
         AtomicFile.Write(descriptor, Encoding.UTF8.GetBytes(json.ToJsonString(s_json)));
     }
 
@@ -110,7 +115,10 @@ public static class ModelBundle
             ReadPreprocessing(pipeline, Path.Combine(directory, PreprocessingFile), descriptor.Preprocessors);
             state = new ClusterState(descriptor.Clusters);
             ReadState(pipeline, state, Path.Combine(directory, StateFile));
-            var facts = new ModelFacts(descriptor.InputShape, descriptor.SampleShape, descriptor.Manifest, descriptor.Versions, descriptor.Result);
+            var facts = new ModelFacts(descriptor.InputShape, descriptor.SampleShape, descriptor.Manifest, descriptor.Versions, descriptor.Result)
+            {
+                EstimatedClusters = descriptor.EstimatedClusters,
+            };
             return new TrainedModel(method, pipeline, state, facts, folders, host);
         }
         catch
@@ -148,8 +156,10 @@ public static class ModelBundle
 
     private sealed record FileFactsRecord(long Length, string Sha256);
 
-    private sealed record DescriptorRecord(int Clusters, long[] InputShape, long[] SampleShape, int Preprocessors, string Result,
-        JsonObject Manifest, IReadOnlyDictionary<string, string> Versions, IReadOnlyList<(string Name, FileFactsRecord Facts)> Files);
+    /// <param name="Clusters">The k the method was built and trained with (an estimating method's start).</param>
+    /// <param name="EstimatedClusters">The k an estimating method found, or null.</param>
+    private sealed record DescriptorRecord(int Clusters, int? EstimatedClusters, long[] InputShape, long[] SampleShape, int Preprocessors,
+        string Result, JsonObject Manifest, IReadOnlyDictionary<string, string> Versions, IReadOnlyList<(string Name, FileFactsRecord Facts)> Files);
 
     private static DescriptorRecord ReadDescriptor(string path)
     {
@@ -200,7 +210,12 @@ public static class ModelBundle
         {
             throw Missing("k");
         }
-        return new DescriptorRecord(k, ShapeOf("inputShape"), ShapeOf("sampleShape"), Whole("preprocessors"), Text("result"),
+        int? estimated = json["kEstimated"] is null ? null : Whole("kEstimated");
+        if (estimated < 1)
+        {
+            throw Missing("kEstimated");
+        }
+        return new DescriptorRecord(k, estimated, ShapeOf("inputShape"), ShapeOf("sampleShape"), Whole("preprocessors"), Text("result"),
             json["manifest"] as JsonObject ?? throw Missing("manifest"), versions, listed);
     }
 

@@ -42,8 +42,8 @@ public sealed class TrainedModel : IDisposable
     /// <summary>What the model records about its training: k, the shapes, the versions, the effective manifest.</summary>
     public ModelFacts Facts { get; }
 
-    /// <summary>The number of clusters the method was trained for.</summary>
-    public int Clusters => State.Clusters;
+    /// <summary>The number of clusters it assigns to: the estimate of a method that estimates k, else the k it was trained for.</summary>
+    public int Clusters => Facts.EstimatedClusters ?? State.Clusters;
 
     /// <summary>
     /// The clustering of <paramref name="raw"/> (data as a source delivers it, before preprocessing): the fitted
@@ -141,4 +141,8 @@ public sealed class TrainedModel : IDisposable
 /// <param name="SampleShape">One sample as the branch sees it (after preprocessing).</param>
 /// <param name="Versions">taxonomy, TorchSharp, .NET and the OS at training time.</param>
 public sealed record ModelFacts(long[] InputShape, long[] SampleShape, JsonObject EffectiveManifest,
-    IReadOnlyDictionary<string, string> Versions, string ResultKind);
+    IReadOnlyDictionary<string, string> Versions, string ResultKind)
+{
+    /// <summary>The k a method that estimates k found (its assignments' number of clusters), or null.</summary>
+    public int? EstimatedClusters { get; init; }
+}

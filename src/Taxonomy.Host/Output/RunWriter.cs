@@ -1,3 +1,4 @@
+using Taxonomy.Abstractions.Data;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -49,7 +50,7 @@ public static class RunWriter
     public static void Write(string directory, RunResult result)
     {
         Directory.CreateDirectory(directory);
-        WriteAssignments(directory, result.Clustering, result.Labels);
+        WriteAssignments(directory, result.Clustering, result.LabelColumns);
         File.WriteAllText(Path.Combine(directory, ResultFile), Json(result).ToJsonString(s_json));
     }
 
@@ -78,9 +79,13 @@ public static class RunWriter
             ["versions"] = JsonSerializer.SerializeToNode(r.Versions, s_json),
             ["effectiveManifest"] = r.EffectiveManifest.DeepClone(),
         };
+        if (r.LabelColumns.Count > 1)
+        {
+            json.Insert(json.IndexOf("metrics") + 1, "metricsByLabel", ByLabel(r.LabelColumns, r.Clustering.Primary));
+        }
         if (r.Clustering is Partitions views)
         {
-            json.Insert(json.IndexOf("phases"), "views", Views(views, r.Labels));
+            json.Insert(json.IndexOf("phases"), "views", Views(views, r.LabelColumns));
         }
         if (r.Clustering is Hierarchy hierarchy)
         {
@@ -89,14 +94,29 @@ public static class RunWriter
         return json;
     }
 
-    /// <summary>Each view's k, sizes and, with labels, its metrics against them.</summary>
-    private static JsonArray Views(Partitions views, int[]? labels) => new(views.Views.Select((view, i) => (JsonNode)new JsonObject
+    /// <summary>
+    /// Each view's k, sizes and, with labels, its metrics against the first label column and, when the data has
+    /// several, against each of them (a view of a non-redundant clustering may match any one).
+    /// </summary>
+    private static JsonArray Views(Partitions views, IReadOnlyList<LabelColumn> labels) => new(views.Views.Select((view, i) =>
     {
-        ["name"] = views.Names[i],
-        ["k"] = view.Clusters,
-        ["clusterSizes"] = new JsonArray(view.Sizes().Select(size => (JsonNode)size).ToArray()),
-        ["metrics"] = labels is null ? null : Metrics(MetricSet.Compute(labels, view.Labels)),
+        var json = new JsonObject
+        {
+            ["name"] = views.Names[i],
+            ["k"] = view.Clusters,
+            ["clusterSizes"] = new JsonArray(view.Sizes().Select(size => (JsonNode)size).ToArray()),
+            ["metrics"] = labels.Count == 0 ? null : Metrics(MetricSet.Compute(labels[0].Values, view.Labels)),
+        };
+        if (labels.Count > 1)
+        {
+            json["metricsByLabel"] = ByLabel(labels, view);
+        }
+        return (JsonNode)json;
     }).ToArray());
+
+    /// <summary>The metrics of one partition against every label column, by the column's name.</summary>
+    public static JsonObject ByLabel(IReadOnlyList<LabelColumn> labels, Partition partition) => new(labels.Select(column =>
+        KeyValuePair.Create(column.Name, (JsonNode?)Metrics(MetricSet.Compute(column.Values, partition.Labels)))));
 
     /// <summary>The tree itself and, with labels, its dendrogram and leaf purity (DeepECT's measures).</summary>
     private static JsonObject Tree(Hierarchy hierarchy, int[]? labels) => new()
@@ -111,14 +131,15 @@ public static class RunWriter
         new() { ["acc"] = m.Accuracy, ["nmi"] = m.Nmi, ["ari"] = m.Ari, ["purity"] = m.Purity };
 
     /// <summary>
-    /// assignments.csv (index, the cluster of each partition — "cluster", or one column per view — and the label when
-    /// known) and, for soft assignments, probabilities.csv (index, p0 … p(k−1)) of the primary partition.
+    /// assignments.csv (index, the cluster of each partition — "cluster", or one column per view — and each label
+    /// column when known: "label", or the columns' own names) and, for soft assignments, probabilities.csv (index,
+    /// p0 … p(k−1)) of the primary partition.
     /// </summary>
-    public static void WriteAssignments(string directory, ClusteringResult clustering, int[]? labels)
+    public static void WriteAssignments(string directory, ClusteringResult clustering, IReadOnlyList<LabelColumn> labels)
     {
         var views = clustering is Partitions many ? many.Views : [clustering.Primary];
         var names = clustering is Partitions named ? named.Names.ToList() : ["cluster"];
-        var csv = new StringBuilder("index," + string.Join(",", names) + (labels is null ? "\n" : ",label\n"));
+        var csv = new StringBuilder(string.Join(",", ["index", .. names, .. labels.Select(c => c.Name)]) + "\n");
         for (var i = 0; i < clustering.Samples; i++)
         {
             csv.Append(i.ToString(CultureInfo.InvariantCulture));
@@ -126,9 +147,9 @@ public static class RunWriter
             {
                 csv.Append(',').Append(view.Labels[i].ToString(CultureInfo.InvariantCulture));
             }
-            if (labels is not null)
+            foreach (var column in labels)
             {
-                csv.Append(',').Append(labels[i].ToString(CultureInfo.InvariantCulture));
+                csv.Append(',').Append(column.Values[i].ToString(CultureInfo.InvariantCulture));
             }
             csv.Append('\n');
         }

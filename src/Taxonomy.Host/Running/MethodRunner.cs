@@ -60,10 +60,10 @@ public sealed class MethodRunner(TextWriter log, PretrainingCache cache, IPlatfo
                     () => DataCatalog.Load(settings.Data, settings.Seed, method.Directory, log, method.File))
                 : null;
             var raw = read ?? given!;
-            var clusters = ClusterCount(settings.Clusters, raw, method.File);
+            var clusters = ClusterCount(settings.Clusters ?? pipeline.ClusterUpdater.InitialClusters, raw, method.File);
             using var data = StageException.During("preprocessing", () => pipeline.Preprocess(raw, fit: true));
             log.WriteLine($"{method.Name}: {data.Name} ({data.Source}), n={data.Count}, sample shape " +
-                          $"[{string.Join(", ", data.SampleShape)}], k={clusters}, seed {settings.Seed}, {threads} threads");
+                          $"[{string.Join(", ", data.SampleShape)}], k={clusters}{(settings.Clusters is null && pipeline.ClusterUpdater.InitialClusters is not null ? " (the start of the estimate)" : "")}, seed {settings.Seed}, {threads} threads");
             Build(method, pipeline, data, clusters, log);
             state = new ClusterState(clusters);
             var run = new RunContext(data, pipeline.Branch, pipeline.FeatureSelector, random, settings.Kmeans.Create(), state, log);
@@ -80,7 +80,12 @@ public sealed class MethodRunner(TextWriter log, PretrainingCache cache, IPlatfo
             var clustering = StageException.During($"post-clustering ({pipeline.Describe(pipeline.PostClustering)})",
                 () => Clustered(pipeline, run));
             post.Stop();
-            var (k, source) = Checked(clustering, pipeline, data.Count, clusters, settings.Clusters is null);
+            var (k, source) = Checked(clustering, pipeline, data.Count, clusters,
+                counted: settings.Clusters is null && pipeline.ClusterUpdater.InitialClusters is null);
+            if (source == "estimated")
+            {
+                log.WriteLine($"estimated k = {k} (started from k = {clusters})");
+            }
             var sizes = clustering.Primary.Sizes();
             if (sizes.Count(size => size > 0) is var found && found < k)
             {
@@ -110,9 +115,12 @@ public sealed class MethodRunner(TextWriter log, PretrainingCache cache, IPlatfo
                 TotalSeconds = total.Elapsed.TotalSeconds,
                 Versions = versions,
                 ClusterSizes = sizes,
-                Labels = data.Labels,
+                LabelColumns = data.LabelColumns,
             };
-            var facts = new ModelFacts(raw.SampleShape, data.SampleShape, effective, versions, ResultKinds.Of(clustering));
+            var facts = new ModelFacts(raw.SampleShape, data.SampleShape, effective, versions, ResultKinds.Of(clustering))
+            {
+                EstimatedClusters = source == "estimated" ? k : null,
+            };
             var model = new TrainedModel(method, pipeline, state, facts, plugins);
             return new FittedRun(result, model);
         }
@@ -244,8 +252,8 @@ public sealed class MethodRunner(TextWriter log, PretrainingCache cache, IPlatfo
         Path.IsPathRooted(path) || manifestDirectory is null || File.Exists(path) ? path : Path.Combine(manifestDirectory, path);
 
     /// <summary>
-    /// The manifest's cluster count, else the number of distinct labels; checked before any training, since k-means
-    /// would otherwise fail only after the pre-training.
+    /// The manifest's cluster count (or the start of an updater that estimates k), else the number of distinct labels;
+    /// checked before any training, since k-means would otherwise fail only after the pre-training.
     /// </summary>
     private static int ClusterCount(int? given, Dataset data, string file)
     {

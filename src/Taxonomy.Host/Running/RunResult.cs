@@ -1,3 +1,4 @@
+using Taxonomy.Abstractions.Data;
 using System.Text.Json.Nodes;
 using Taxonomy.Abstractions.Results;
 using Taxonomy.Blocks.Metrics;
@@ -41,7 +42,11 @@ public sealed record RunResult
 
     /// <summary>Clusters that hold at least one sample; fewer than k means the clustering collapsed.</summary>
     public int ClustersFound => ClusterSizes.Count(size => size > 0);
-    public int[]? Labels { get; init; }
+    /// <summary>The data's label columns (empty when unlabelled); the first one is <see cref="Labels"/>.</summary>
+    public IReadOnlyList<LabelColumn> LabelColumns { get; init; } = [];
+
+    /// <summary>The labels the headline metrics use, or null.</summary>
+    public int[]? Labels => LabelColumns.Count > 0 ? LabelColumns[0].Values : null;
 
     /// <summary>The one-line summary the CLI prints last.</summary>
     public string Summary() =>

@@ -79,7 +79,7 @@ public sealed class DataCatalogTests
     {
         Assert.That(() => DataCatalog.Load(new DataOptions { Source = "mnist" }, seed: 1, baseDirectory: _folder.Path),
             Throws.TypeOf<DataException>()
-                .With.Message.Contains("data.source: 'mnist' is neither a built-in data set (digits, synthetic, blobs, fashion-mnist)")
+                .With.Message.Contains("data.source: 'mnist' is neither a built-in data set (digits, digit-pairs, synthetic, blobs, fashion-mnist)")
                 .And.Message.Contains(Path.Combine(_folder.Path, "mnist"))
                 .And.Message.Contains(Path.Combine(Environment.CurrentDirectory, "mnist")));
     }

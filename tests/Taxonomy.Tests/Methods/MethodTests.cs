@@ -61,6 +61,7 @@ public sealed class MethodTests
     [TestCase("dcn")]
     [TestCase("dkm")]
     [TestCase("vade")]
+    [TestCase("deepect", "clusterUpdater.splitEveryEpochs=1", "clusterUpdater.maxLeaves=4")]
     public void The_method_clusters_separated_blobs(string method, params string[] overrides)
     {
         var result = Run(method, overrides);
@@ -101,6 +102,7 @@ public sealed class MethodTests
     [TestCase("dcn")]
     [TestCase("dkm")]
     [TestCase("vade")]
+    [TestCase("deepect", "clusterUpdater.splitEveryEpochs=1", "clusterUpdater.maxLeaves=4")]
     public void A_method_leaves_no_tensors_behind_however_long_it_clusters(string method, params string[] overrides)
     {
         long TensorsLeftAfter(int epochs)

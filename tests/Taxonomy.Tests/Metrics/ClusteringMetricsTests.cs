@@ -42,6 +42,17 @@ public sealed class ClusteringMetricsTests
     }
 
     [Test]
+    public void Fewer_clusters_than_labels_leaves_extra_labels_unmatched()
+    {
+        // A method that estimates k may find fewer clusters than classes: cluster 0 holds labels 0 and 1, so one of
+        // them is matched (2 samples), cluster 1 is label 2 (2 samples): 4 of 6.
+        int[] labels = [0, 0, 1, 1, 2, 2];
+        int[] clusters = [0, 0, 0, 0, 1, 1];
+
+        Assert.That(ClusteringMetrics.Accuracy(labels, clusters), Is.EqualTo(4 / 6.0).Within(1e-12));
+    }
+
+    [Test]
     public void Negative_and_non_contiguous_ids_only_matter_as_a_partition()
     {
         int[] labels = [-5, -5, 7, 7, 7, 100, 100, -5];

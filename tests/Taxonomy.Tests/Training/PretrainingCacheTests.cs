@@ -138,7 +138,7 @@ public sealed class PretrainingCacheTests
     [Test]
     public void The_shipped_autoencoder_family_shares_one_pretrained_network()
     {
-        string[] family = ["ae-kmeans", "ae-ward", "ae-gmm", "dec", "idec", "dcn", "dkm"];
+        string[] family = ["ae-kmeans", "ae-ward", "ae-gmm", "dec", "idec", "dcn", "dkm", "dipdeck", "deepect"];
         string[] augmented = ["ae-kmeans-da", "dec-da", "idec-da"];
 
         var plain = family.ToDictionary(m => m, ShippedPretrainingFile);
