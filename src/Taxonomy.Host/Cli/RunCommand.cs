@@ -40,7 +40,10 @@ internal static class RunCommand
                 : Path.Combine("runs", $"{Slug(method.Name)}-seed{method.Settings.Seed}");
             // Checked, locked and staged before any data is read: a bad --out fails in a second, not after the training.
             using var folder = RunFolder.Open(given, Console.Out);
-            using var fitted = TaxonomyHost.Runner(services, Console.Out).Fit(method, parse.GetValue(epochs));
+            // On a terminal a live bar per phase; redirected output (logs, CI) gets the one line per epoch alone.
+            var bar = TerminalProgress.ForConsole();
+            using var fitted = TaxonomyHost.Runner(services, bar?.Log ?? Console.Out)
+                .Fit(method, parse.GetValue(epochs), bar is null ? null : new TrainingObserver(null, CancellationToken.None, bar));
             var result = fitted.Result;
             StageException.During($"writing the results to '{folder.Staging}'", () =>
             {

@@ -123,6 +123,7 @@ public sealed class Trainer(Pipeline pipeline, RunContext run, RunSettings setti
                     {
                         iteration++;
                         _globalIteration++;
+                        observer?.Batches?.Report(new BatchReport(phase.Name, epoch + 1, epochs, b + 1, batches, length));
                     }
                 }
             }
