@@ -12,10 +12,10 @@ public static class DataCatalog
     internal const string DigitsResource = "Taxonomy.Data.digits.csv.gz";
 
     /// <summary>The built-in data sets, in the order we list them.</summary>
-    public static IReadOnlyList<string> BuiltIns { get; } = ["digits", DigitPairs.Name, "synthetic", "blobs", "fashion-mnist"];
+    public static IReadOnlyList<string> BuiltIns { get; } = ["digits", DigitPairs.Name, "synthetic", "blobs", SyntheticData.TableName, "fashion-mnist"];
 
     /// <summary>The built-in sets that are embedded or generated, not read from a file or folder.</summary>
-    internal static bool IsInMemory(string source) => source is "digits" or DigitPairs.Name or "synthetic" or "blobs";
+    internal static bool IsInMemory(string source) => source is "digits" or DigitPairs.Name or "synthetic" or "blobs" or SyntheticData.TableName;
 
     internal static string BuiltInList => string.Join(", ", BuiltIns);
 
@@ -48,6 +48,8 @@ public static class DataCatalog
                 "synthetic" => SyntheticData.FourClusters(seed, options.PerCluster ?? 2500),
                 "blobs" => SyntheticData.Blobs(seed, options.Clusters ?? 4, options.PerCluster ?? 2500, options.Dimensions ?? 2,
                     options.Spread ?? 1.0),
+                SyntheticData.TableName => SyntheticData.Table(seed, options.Clusters ?? 3, options.PerCluster ?? 200,
+                    options.Dimensions ?? 8, options.Irrelevant ?? 3, options.Spread ?? 3.0),
                 _ => LoadFashionMnist(FashionMnistFolder, options.Split),
             },
         };

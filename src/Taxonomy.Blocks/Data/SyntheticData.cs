@@ -8,7 +8,7 @@ namespace Taxonomy.Blocks.Data;
 /// Generated data sets. All randomness comes from one <see cref="Random"/> seeded with the given seed
 /// (Gaussians by Box-Muller), so a seed gives the same tensor on every machine and thread count.
 /// </summary>
-public static class SyntheticData
+public static partial class SyntheticData
 {
     private static readonly (double X, double Y)[] FourCentres = [(4, 0), (-4, 0), (0, 4), (0, -4)];
 

@@ -10,7 +10,7 @@ internal sealed class ManifestOverrides
 {
     private readonly Option<string?> _data = new("--data")
     {
-        Description = "Data set: digits, digit-pairs, synthetic, blobs, fashion-mnist, a CSV file (last column the label) or a folder of IDX files.",
+        Description = "Data set: digits, digit-pairs, synthetic, blobs, table, fashion-mnist, a CSV file (last column the label) or a folder of IDX files.",
     };
 
     private readonly Option<int?> _clusters = new("--clusters") { Description = "Number of clusters (default: the manifest's, else the number of labels)." };

@@ -7,7 +7,7 @@ namespace Taxonomy;
 public static class DataSets
 {
     /// <summary>
-    /// A built-in set (digits, digit-pairs, synthetic, blobs, fashion-mnist), a CSV file or a folder of IDX files, read as a manifest's
+    /// A built-in set (digits, digit-pairs, synthetic, blobs, table, fashion-mnist), a CSV file or a folder of IDX files, read as a manifest's
     /// data.source is; <paramref name="labels"/> as data.labels (null: detected).
     /// </summary>
     public static Dataset Load(string source, bool? labels = null, int? limit = null, int seed = 0) =>

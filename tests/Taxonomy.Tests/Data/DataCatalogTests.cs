@@ -79,7 +79,7 @@ public sealed class DataCatalogTests
     {
         Assert.That(() => DataCatalog.Load(new DataOptions { Source = "mnist" }, seed: 1, baseDirectory: _folder.Path),
             Throws.TypeOf<DataException>()
-                .With.Message.Contains("data.source: 'mnist' is neither a built-in data set (digits, digit-pairs, synthetic, blobs, fashion-mnist)")
+                .With.Message.Contains("data.source: 'mnist' is neither a built-in data set (digits, digit-pairs, synthetic, blobs, table, fashion-mnist)")
                 .And.Message.Contains(Path.Combine(_folder.Path, "mnist"))
                 .And.Message.Contains(Path.Combine(Environment.CurrentDirectory, "mnist")));
     }
@@ -253,8 +253,12 @@ public sealed class DataCatalogTests
     public void Generator_options_on_a_data_set_that_is_not_generated_are_rejected()
     {
         var error = Assert.Throws<DataException>(() => DataCatalog.Load(new DataOptions { Source = "digits", PerCluster = 10 }, seed: 0))!;
-        Assert.That(error.Message, Is.EqualTo("data.perCluster only applies to the generated sets 'synthetic' and 'blobs', not to 'digits'."));
+        Assert.That(error.Message, Is.EqualTo("data.perCluster only applies to the generated sets 'synthetic', 'blobs' and 'table', not to 'digits'."));
         error = Assert.Throws<DataException>(() => DataCatalog.Load(new DataOptions { Source = "synthetic", Dimensions = 3 }, seed: 0))!;
-        Assert.That(error.Message, Is.EqualTo("data.clusters, data.dimensions and data.spread only apply to 'blobs', not to 'synthetic'."));
+        Assert.That(error.Message, Is.EqualTo("data.clusters and data.dimensions only apply to 'blobs' and 'table', not to 'synthetic'."));
+        error = Assert.Throws<DataException>(() => DataCatalog.Load(new DataOptions { Source = "digits", Spread = 3 }, seed: 0))!;
+        Assert.That(error.Message, Is.EqualTo("data.spread only applies to 'blobs' and 'table', not to 'digits'."));
+        error = Assert.Throws<DataException>(() => DataCatalog.Load(new DataOptions { Source = "blobs", Irrelevant = 3 }, seed: 0))!;
+        Assert.That(error.Message, Is.EqualTo("data.irrelevant only applies to 'table', not to 'blobs'."));
     }
 }

@@ -386,7 +386,7 @@ public sealed class DataInputTests
 
         Assert.That(output, Is.Empty, "nothing is said to be valid");
         Assert.That(OneError((code, output, error)), Is.EqualTo(
-            $"{manifest}: data.source: 'nosuch' is neither a built-in data set (digits, digit-pairs, synthetic, blobs, fashion-mnist) nor an " +
+            $"{manifest}: data.source: 'nosuch' is neither a built-in data set (digits, digit-pairs, synthetic, blobs, table, fashion-mnist) nor an " +
             $"existing file or folder; tried {_folder.File("nosuch")}, {Path.GetFullPath("nosuch")}."));
     }
 
@@ -397,7 +397,7 @@ public sealed class DataInputTests
         var (code, output, error) = CliRunner.Run("run", manifest, "--data", "nosuch", "--out", _folder.File("out"));
 
         Assert.That(OneError((code, output, error)), Does.StartWith(
-            $"{manifest}: data.source: 'nosuch' is neither a built-in data set (digits, digit-pairs, synthetic, blobs, fashion-mnist)"));
+            $"{manifest}: data.source: 'nosuch' is neither a built-in data set (digits, digit-pairs, synthetic, blobs, table, fashion-mnist)"));
         Assert.That(output, Does.Not.Contain("pretrain"));
     }
 
