@@ -77,6 +77,7 @@ public static class BuiltInBlocks
         blocks.Add<KMeansPostClustering, KMeansPostClustering.Options>()
               .Add<ArgmaxPostClustering, ArgmaxPostClustering.Options>()
               .Add<AgglomerativePostClustering, AgglomerativePostClustering.Options>()
+              .Add<TsneKMeansPostClustering, TsneKMeansPostClustering.Options>()
               .Add<EstimatedCentroidsPostClustering, BlockOptions>()
               .Add<ClusterTreePostClustering, BlockOptions>();
     }

@@ -83,7 +83,7 @@ public static class ImageGrid
     }
 
     /// <summary>One tile's pixels as an 8-bit grey image, min to black and max to white (a constant tile is mid-grey).</summary>
-    private static SKImage Grey(float[] pixels, ImageShape shape)
+    internal static SKImage Grey(float[] pixels, ImageShape shape)
     {
         var (low, high) = (pixels.Min(), pixels.Max());
         var range = high - low;

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using TorchSharp;
 using Taxonomy.Abstractions.Blocks;
 using Taxonomy.Abstractions.Data;
+using Taxonomy.Abstractions.Results;
 using Taxonomy.Abstractions.Training;
 using Taxonomy.Blocks.Features;
 using Taxonomy.Blocks.Projection;
@@ -21,6 +22,9 @@ public sealed record RunFigures
 
     /// <summary>Samples shown per cluster in the sample grid.</summary>
     public const int SamplesPerCluster = 10;
+
+    /// <summary>Samples shown under each leaf of a cluster tree.</summary>
+    public const int SamplesPerLeaf = 3;
 
     public required JsonObject Result { get; init; }
     public required string Dataset { get; init; }
@@ -44,6 +48,12 @@ public sealed record RunFigures
     /// <summary>Where the centres came from: "centroids" (the model's cluster state) or "cluster means".</summary>
     public string CentreName { get; init; } = "";
 
+    /// <summary>The cluster tree of a run whose result is a hierarchy (result.json's hierarchy.tree), else null.</summary>
+    public ClusterTree? Tree { get; init; }
+
+    /// <summary>Per leaf of <see cref="Tree"/>, the raw samples nearest its centre in feature space (image data only).</summary>
+    public IReadOnlyDictionary<int, IReadOnlyList<Tile>>? LeafSamples { get; init; }
+
     public string LabelName(int label) => ClassNames.Of(Dataset, label);
 
     /// <param name="raw">The data as its source delivers it (the model preprocesses it; the sample grid shows it as it is).</param>
@@ -61,6 +71,7 @@ public sealed record RunFigures
         var (mapX, mapY, mapName) = Map(features, projection, model.Method.Settings.Seed, log);
         var (centres, centreName) = Centres(model, features, clusters, k);
         var shape = ImageShape.Of(raw.SampleShape);
+        var tree = TreeOf(result);
         var figures = new RunFigures
         {
             Result = result,
@@ -72,6 +83,7 @@ public sealed record RunFigures
             MapName = mapName,
             Shape = shape,
             CentreName = centreName,
+            Tree = tree,
         };
         if (shape is null)
         {
@@ -88,7 +100,46 @@ public sealed record RunFigures
             Decoded = decoded,
             DecodedTitle = decodedTitle,
             Nearest = NearestSamples(raw, features, centres, clusters, sizes, shape),
+            LeafSamples = tree is null ? null : LeafSamplesOf(tree, raw, features, shape),
         };
+    }
+
+    /// <summary>The tree of result.json's "hierarchy", or null when the result is not a hierarchy.</summary>
+    private static ClusterTree? TreeOf(JsonObject result)
+    {
+        if (result["hierarchy"]?["tree"] is not { } json)
+        {
+            return null;
+        }
+        try
+        {
+            return ClusterTree.FromJson(json);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new PlotException($"result.json: hierarchy.tree: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Per leaf, the <see cref="SamplesPerLeaf"/> samples nearest its centre; null when the centres are not in feature space.</summary>
+    private static IReadOnlyDictionary<int, IReadOnlyList<Tile>>? LeafSamplesOf(ClusterTree tree, Dataset raw, torch.Tensor features, ImageShape shape)
+    {
+        if (tree.Dimension != features.shape[1])
+        {
+            return null;
+        }
+        var centres = torch.tensor(tree.Leaves.SelectMany(l => tree.Nodes[l].Center).ToArray(), [tree.Leaves.Count, tree.Dimension]);
+        var nearest = torch.cdist(centres, features).topk(Math.Min(SamplesPerLeaf, (int)features.shape[0]), 1, largest: false).indexes;
+        var flat = raw.Features.reshape(raw.Count, -1).to(torch.float32).contiguous();
+        return tree.Leaves.Select((leaf, i) => (leaf, Tiles: Tiles(flat, nearest[i].data<long>().ToArray(), shape)))
+            .ToDictionary(p => p.leaf, p => p.Tiles);
+    }
+
+    /// <summary>The rows <paramref name="chosen"/> of the flat raw data [n, pixels] as tiles, in that order.</summary>
+    private static IReadOnlyList<Tile> Tiles(torch.Tensor flat, long[] chosen, ImageShape shape)
+    {
+        var images = flat.index_select(0, torch.tensor(chosen, torch.int64)).data<float>().ToArray();
+        return Enumerable.Range(0, chosen.Length).Select(j => new Tile(images[(j * shape.Pixels)..((j + 1) * shape.Pixels)])).ToList();
     }
 
     private static (double[] X, double[] Y, string Name) Map(torch.Tensor features, MapProjection projection, int seed, TextWriter log)
@@ -185,10 +236,8 @@ public sealed record RunFigures
             var members = Enumerable.Range(0, clusters.Length).Where(i => clusters[i] == c).ToArray();
             var memberIndex = torch.tensor(members, torch.int64);
             var order = distances.index_select(0, memberIndex).select(1, c).argsort().data<long>().ToArray();
-            var chosen = order.Take(SamplesPerCluster).Select(i => members[i]).ToArray();
-            var images = flat.index_select(0, torch.tensor(chosen, torch.int64)).data<float>().ToArray();
-            rows.Add((c, Enumerable.Range(0, chosen.Length)
-                .Select(j => new Tile(images[(j * shape.Pixels)..((j + 1) * shape.Pixels)])).ToList()));
+            var chosen = order.Take(SamplesPerCluster).Select(i => (long)members[i]).ToArray();
+            rows.Add((c, Tiles(flat, chosen, shape)));
         }
         return rows;
     }

@@ -24,9 +24,10 @@ public static class RunPictures
     public const string Centroids = "centroids.png";
     public const string Samples = "samples.png";
     public const string Curves = "curves.png";
+    public const string Tree = "tree.png";
 
     /// <summary>Every picture file a run can have; those a new drawing does not make are removed, so plots/ never mixes two drawings.</summary>
-    public static IReadOnlyList<string> Files { get; } = [MapByCluster, MapByLabel, Confusion, Centroids, Samples, Curves];
+    public static IReadOnlyList<string> Files { get; } = [MapByCluster, MapByLabel, Confusion, Centroids, Samples, Tree, Curves];
 
     public static IReadOnlyList<Picture> Draw(RunFigures figures)
     {
@@ -58,6 +59,15 @@ public static class RunPictures
             pictures.Add(new(Samples, $"Samples nearest each cluster's {figures.CentreName[..^1]}, one row per cluster",
                 ImageGrid.Render(nearest.Select(row => row.Samples).ToList(), imageShape, title,
                     nearest.Select(row => $"cluster {row.Cluster}").ToList()).Png));
+        }
+        if (figures.Tree is { } tree)
+        {
+            var k = figures.Result["k"] is JsonValue value && value.TryGetValue(out int clusters) ? clusters : figures.Clusters.Max() + 1;
+            var samples = figures.Shape is null ? null : figures.LeafSamples;
+            pictures.Add(new(Tree, "The cluster tree, top-down, each node with its number of samples; the cut at k filled in the clusters' colours" +
+                                   (samples is null ? "" : ", the samples nearest each leaf's centre below it"),
+                ClusterTreePlot.Render(tree, tree.CutNodes(Math.Max(1, k)), samples, figures.Shape,
+                    $"{of}: cluster tree, {tree.Leaves.Count} leaves, cut at k = {k}").Png));
         }
         if (TrainingCurvesPlot.Render(figures.Result, $"{method}: training curves") is { } curves)
         {

@@ -6,7 +6,8 @@ using Taxonomy.Host.Sweeps;
 namespace Taxonomy.Host.Table1;
 
 /// <summary>One row of the generated table: the method's blocks and either its result.json or why it failed.</summary>
-public sealed record Table1Entry(TaxonomyRow Row, JsonObject? Result, string? Failure);
+/// <param name="RunFolder">The row's run folder, where its report.md or report.html is when the run drew its pictures.</param>
+public sealed record Table1Entry(TaxonomyRow Row, JsonObject? Result, string? Failure, string? RunFolder = null);
 
 /// <summary>
 /// Runs every manifest of a folder (Table 1's rows) with the same overrides as a sweep on the local backend, each row in
@@ -60,7 +61,7 @@ public static class Table1Runner
         {
             var outcome = plan.Outcome(planned.Run);
             return new Table1Entry(new TaxonomyRow(planned.Method, planned.Run.Manifest, planned.Row!), outcome.Result,
-                outcome.State == RunState.Complete ? null : StripPrefix(outcome.Reason ?? "not run"));
+                outcome.State == RunState.Complete ? null : StripPrefix(outcome.Reason ?? "not run"), plan.RunFolder(planned.Run));
         }).ToList();
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Taxonomy.Host.Output;
+using Taxonomy.Host.Plots;
 
 namespace Taxonomy.Host.Table1;
 
@@ -12,11 +13,12 @@ public static class Table1Writer
     public static void Write(string directory, IReadOnlyList<Table1Entry> entries, string caption)
     {
         Directory.CreateDirectory(directory);
-        RunWriter.WriteAtomically(Path.Combine(directory, "table1.md"), Markdown(entries, caption));
+        RunWriter.WriteAtomically(Path.Combine(directory, "table1.md"), Markdown(entries, caption, directory));
         RunWriter.WriteAtomically(Path.Combine(directory, "table1.csv"), Csv(entries));
     }
 
-    public static string Markdown(IReadOnlyList<Table1Entry> entries, string caption)
+    /// <param name="directory">Where table1.md goes: a row whose run folder has a report links its method name to it, relative to here.</param>
+    public static string Markdown(IReadOnlyList<Table1Entry> entries, string caption, string? directory = null)
     {
         var headers = new[] { "Method" }.Concat(TaxonomyRow.Columns.Select(c => c.Header)).Concat(s_results).ToList();
         var text = new StringBuilder();
@@ -25,7 +27,11 @@ public static class Table1Writer
         text.AppendLine("|" + string.Concat(headers.Select(_ => "---|")));
         foreach (var entry in entries)
         {
-            var cells = new[] { entry.Row.Method }.Concat(entry.Row.Cells).Concat(Results(entry)).Select(Escape);
+            var cells = new[] { entry.Row.Method }.Concat(entry.Row.Cells).Concat(Results(entry)).Select(Escape).ToArray();
+            if (directory is not null && Report(entry) is { } report)
+            {
+                cells[0] = $"[{cells[0].Replace("[", "\\[").Replace("]", "\\]")}](<{Path.GetRelativePath(directory, report).Replace('\\', '/')}>)";
+            }
             text.AppendLine("| " + string.Join(" | ", cells) + " |");
         }
         var failures = entries.Where(e => e.Failure is not null).ToList();
@@ -54,6 +60,11 @@ public static class Table1Writer
         }
         return text.ToString();
     }
+
+    /// <summary>The row's report for a Markdown reader: report.md (its pictures beside it), else report.html; null when the run drew none.</summary>
+    private static string? Report(Table1Entry entry) => entry.RunFolder is null
+        ? null
+        : new[] { RunPictures.MarkdownReport, RunPictures.HtmlReport }.Select(f => Path.Combine(entry.RunFolder, f)).FirstOrDefault(File.Exists);
 
     private static IEnumerable<string> Results(Table1Entry entry) => entry.Result is null
         ? ["failed", "", "", ""]

@@ -55,6 +55,36 @@ public sealed class Table1Tests
     }
 
     [Test]
+    public void A_row_whose_run_folder_has_a_report_links_its_method_to_it()
+    {
+        using var temp = new TempFolder();
+        var cells = Enumerable.Repeat("none", TaxonomyRow.Columns.Count).ToArray();
+        var result = new JsonObject { ["metrics"] = new JsonObject { ["acc"] = 0.9, ["nmi"] = 0.8, ["ari"] = 0.7 }, ["totalSeconds"] = 3.0 };
+        Table1Entry Row(string method, string folder, params string[] files)
+        {
+            Directory.CreateDirectory(temp.File(folder));
+            foreach (var file in files)
+            {
+                File.WriteAllText(Path.Combine(temp.File(folder), file), "report");
+            }
+            return new Table1Entry(new TaxonomyRow(method, method + ".json", cells), result, null, temp.File(folder));
+        }
+        var entries = new[]
+        {
+            Row("both [x]", "row-1", "report.md", "report.html"),
+            Row("html only", "row-2", "report.html"),
+            Row("no pictures", "row-3"),
+        };
+
+        var markdown = Table1Writer.Markdown(entries, "caption", temp.Path);
+
+        Assert.That(markdown, Does.Contain("| [both \\[x\\]](<row-1/report.md>) | none |"), "report.md, whose pictures sit beside it, comes first");
+        Assert.That(markdown, Does.Contain("| [html only](<row-2/report.html>) | none |"));
+        Assert.That(markdown, Does.Contain("| no pictures | none |"));
+        Assert.That(Table1Writer.Markdown(entries, "caption"), Does.Not.Contain("report."), "without the table's folder there is nothing to link from");
+    }
+
+    [Test]
     public void The_table_runs_every_row_and_reports_a_failed_row_with_its_reason()
     {
         using var temp = new TempFolder();
