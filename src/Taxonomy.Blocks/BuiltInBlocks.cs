@@ -53,7 +53,8 @@ public static class BuiltInBlocks
               .Add<DacPairwiseLoss, DacPairwiseLoss.Options>()
               .Add<AgglomerativeTripletLoss, AgglomerativeTripletLoss.Options>()
               .Add<DipDeckLoss, PerInputFeatureLossOptions>()
-              .Add<DeepEctLoss, LossOptions>();
+              .Add<DeepEctLoss, LossOptions>()
+              .Add<EnrcLoss, LossOptions>();
 
         // Combining the losses (schedules)
         blocks.Add<PretrainSchedule, PretrainSchedule.Options>()
@@ -71,7 +72,8 @@ public static class BuiltInBlocks
               .Add<KMeansHeadInitUpdater, KMeansHeadInitUpdater.Options>()
               .Add<MixtureInitUpdater, MixtureInitUpdater.Options>()
               .Add<DipDeckUpdater, DipDeckUpdater.Options>()
-              .Add<DeepEctTreeUpdater, DeepEctTreeUpdater.Options>();
+              .Add<DeepEctTreeUpdater, DeepEctTreeUpdater.Options>()
+              .Add<EnrcUpdater, EnrcUpdater.Options>();
 
         // Re-clustering after training
         blocks.Add<KMeansPostClustering, KMeansPostClustering.Options>()
@@ -79,6 +81,7 @@ public static class BuiltInBlocks
               .Add<AgglomerativePostClustering, AgglomerativePostClustering.Options>()
               .Add<TsneKMeansPostClustering, TsneKMeansPostClustering.Options>()
               .Add<EstimatedCentroidsPostClustering, BlockOptions>()
-              .Add<ClusterTreePostClustering, BlockOptions>();
+              .Add<ClusterTreePostClustering, BlockOptions>()
+              .Add<EnrcViewsPostClustering, BlockOptions>();
     }
 }

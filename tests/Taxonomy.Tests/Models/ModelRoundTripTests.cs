@@ -46,6 +46,12 @@ public sealed class ModelRoundTripTests
         Assert.That(predicted.Primary.Clusters, Is.EqualTo(trained.Primary.Clusters));
         Assert.That(predicted.Primary.Probabilities, Is.EqualTo(trained.Primary.Probabilities), "soft assignments");
         Assert.That(ResultKinds.Of(predicted), Is.EqualTo(ResultKinds.Of(trained)));
+        if (trained is Partitions views)
+        {
+            // Non-redundant clustering (ENRC, ACeDeC): every view, not only the primary one.
+            var predictedViews = ((Partitions)predicted).Views;
+            Assert.That(predictedViews.Select(v => v.Labels), Is.EqualTo(views.Views.Select(v => v.Labels)), "every view");
+        }
     }
 
     /// <summary>Trains briefly, saves, loads the model back (with the plugins the manifest needs) and predicts the training data.</summary>
