@@ -18,7 +18,7 @@ namespace Taxonomy.Host.Training;
 /// <param name="directory">
 /// The cache's folder (<see cref="Running.HostSettings.CacheFolder"/>: TAXONOMY_CACHE or ~/.cache/taxonomy).
 /// </param>
-public sealed class PretrainingCache(string directory)
+public sealed class PretrainingCache(string directory, string? productVersion = null)
 {
     /// <summary>Bump when training semantics or the key change, so old weights are not reused.</summary>
     private const int FormatVersion = 2;
@@ -195,8 +195,8 @@ public sealed class PretrainingCache(string directory)
     private static bool HeldElsewhere(IOException e) => e.HResult is 11 or unchecked((int)0x80070020);
 
     /// <summary>
-    /// The data's part of the key: a generated or embedded set by its options; a file or folder by its contents, so
-    /// editing a CSV in place changes the key and moving it does not. An IDX folder's split is keyed by the part it reads
+    /// The data's part of the key: a generated or embedded set by its options and the product's version; a file or
+    /// folder by its contents, so editing a CSV in place changes the key and moving it does not. An IDX folder's split is keyed by the part it reads
     /// ("test" and "t10k" are one key); "all" is left out, so every part keeps the key it had before data.split existed.
     /// </summary>
     private JsonObject? DataKey(MethodDefinition method)
@@ -212,6 +212,9 @@ public sealed class PretrainingCache(string directory)
         }
         if (DataCatalog.LocalPath(method.Settings.Data, method.Directory) is not { } local)
         {
+            // Generated and embedded sets are keyed by their options, which do not name what a generator's defaults
+            // are: the version keeps a release that changes a generator from reading an older release's entries.
+            options["taxonomy"] = productVersion ?? Running.ProductVersions.Taxonomy;
             return options;
         }
         if (new ContentHash(directory).Of(local) is not { } contents)

@@ -176,11 +176,26 @@ public sealed class PretrainingCacheTests
         Assert.That(Path.GetFileName(all), Does.Not.Contain("-all-"));
     }
 
-    private string CacheFile(MethodDefinition method)
+    [Test]
+    public void A_generated_set_is_keyed_with_the_product_version_and_a_file_by_its_contents_alone()
+    {
+        var digits = Manifests.Services().Loader.Load(ManifestDocument.Parse(Manifests.AeKMeans().ToJsonString(), Manifests.File), []);
+        Assert.That(CacheFile(digits, "9.9.9"), Is.Not.EqualTo(CacheFile(digits, "9.9.8")),
+            "a release whose generator changed must not read an older release's entries");
+
+        using var data = new TempFolder();
+        TestFiles.WriteTrainAndT10k(data.Path);
+        var manifest = Manifests.AeKMeans();
+        manifest["data"] = new JsonObject { ["source"] = data.Path };
+        var folder = Manifests.Services().Loader.Load(ManifestDocument.Parse(manifest.ToJsonString(), Manifests.File), []);
+        Assert.That(CacheFile(folder, "9.9.9"), Is.EqualTo(CacheFile(folder, "9.9.8")), "a file's contents are its key");
+    }
+
+    private string CacheFile(MethodDefinition method, string? productVersion = null)
     {
         using var pipeline = Pipeline.Compose(method);
         var phase = pipeline.Schedule.Phases[0];
         Assert.That(phase.Kind, Is.EqualTo(PhaseKind.Pretraining), method.File);
-        return new PretrainingCache(_cache).PathFor(method, phase, method.Settings.Optimizer.For(phase.OptimizerKey))!;
+        return new PretrainingCache(_cache, productVersion).PathFor(method, phase, method.Settings.Optimizer.For(phase.OptimizerKey))!;
     }
 }
