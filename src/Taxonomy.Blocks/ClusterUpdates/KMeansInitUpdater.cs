@@ -39,7 +39,7 @@ public class KMeansInitOptions : BlockOptions
         }
         var (labels, how) = Agglomerative.ClusterFeatures(features, run.Clusters, Linkage.Ward, exactUpTo: 5000,
             microClusters: 2000, run.KMeans, run.Random.Torch);
-        return (Agglomerative.Means(features, labels, run.Clusters), labels, how);
+        return (ClusterMeans.Of(features, labels, run.Clusters), labels, how);
     }
 }
 

@@ -71,7 +71,7 @@ public sealed class MixtureInitUpdater(MixtureInitUpdater.Options options) : ICl
         var members = torch.nn.functional.one_hot(torch.tensor(labels, torch.int64), clusters).to(torch.float64);  // [n, k]
         var counts = members.sum([0]);   // not sum(0): a literal 0 binds to the dtype overload
         var sizes = counts.clamp_min(1).unsqueeze(1);
-        var means = Agglomerative.Means(x, labels, clusters);
+        var means = ClusterMeans.Of(x, labels, clusters);
         var centred = x - means.index_select(0, torch.tensor(labels, torch.int64));
         var variances = (members.t().mm(centred.square()) / sizes).clamp_min(MinVariance);
         var weights = counts.clamp_min(1) / counts.clamp_min(1).sum();

@@ -77,13 +77,6 @@ internal static class Agglomerative
             $"{linkage} linkage over {used.Length} k-means micro-clusters of the {n} samples");
     }
 
-    /// <summary>The mean [k, d] of the rows of each cluster (an empty cluster's is 0), in the features' dtype.</summary>
-    public static torch.Tensor Means(torch.Tensor features, int[] labels, int clusters)
-    {
-        var members = torch.nn.functional.one_hot(torch.tensor(labels, torch.int64), clusters).to(features.dtype);  // [n, k]
-        return members.t().mm(features) / members.sum([0]).clamp_min(1).unsqueeze(1);
-    }
-
     private static double[][] Rows(torch.Tensor matrix)
     {
         var (rows, columns) = ((int)matrix.shape[0], (int)matrix.shape[1]);

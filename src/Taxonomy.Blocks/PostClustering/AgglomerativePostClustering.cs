@@ -50,7 +50,7 @@ public sealed class AgglomerativePostClustering(AgglomerativePostClustering.Opti
         var features = run.FeaturesOfAll();
         var (labels, how) = Agglomerative.ClusterFeatures(features, run.Clusters, options.Linkage,
             options.ExactUpTo, options.MicroClusters, run.KMeans, run.Random.Torch);
-        run.State.Set(ClusterStateKeys.Centroids, Agglomerative.Means(features, labels, run.Clusters));
+        run.State.Set(ClusterStateKeys.Centroids, ClusterMeans.Of(features, labels, run.Clusters));
         run.Log($"agglomerative: {how}");
         return new Partition(labels, run.Clusters);
     }

@@ -46,7 +46,7 @@ public sealed class TsneKMeansPostClustering(TsneKMeansPostClustering.Options op
         using var map = new Tsne(tsneOptions).Fit(features, run.Random.Torch);
         using var kmeans = run.KMeans.Fit(map.Embedding, run.Clusters, new KMeansSettings { Restarts = options.Restarts }, run.Random.Torch);
         var labels = KMeans.AssignNearest(map.Embedding, kmeans.Centroids).to(torch.int32).data<int>().ToArray();
-        run.State.Set(ClusterStateKeys.Centroids, Agglomerative.Means(features, labels, run.Clusters));
+        run.State.Set(ClusterStateKeys.Centroids, ClusterMeans.Of(features, labels, run.Clusters));
         run.Log($"tsne-kmeans: {map.Method} t-SNE of {features.shape[0]} × {features.shape[1]} features (KL {map.KlDivergence:F3}, " +
                 $"{clock.Elapsed.TotalSeconds:F1} s), k-means on the map");
         return new Partition(labels, run.Clusters);

@@ -4,6 +4,7 @@ using Taxonomy.Abstractions.Blocks;
 using Taxonomy.Abstractions.Data;
 using Taxonomy.Abstractions.Results;
 using Taxonomy.Abstractions.Training;
+using Taxonomy.Blocks.Clustering;
 using Taxonomy.Blocks.Features;
 using Taxonomy.Blocks.Projection;
 using Taxonomy.Host.Models;
@@ -179,17 +180,7 @@ public sealed record RunFigures
     private static (torch.Tensor Centres, string Name) Centres(TrainedModel model, torch.Tensor features, int[] clusters, int k) =>
         model.State.Get(ClusterStateKeys.Centroids) is { } centroids && centroids.shape.SequenceEqual([k, features.shape[1]])
             ? (centroids.detach().to(torch.float32), "centroids")
-            : (Means(features, clusters, k), "cluster means");
-
-    /// <summary>Each cluster's mean row of <paramref name="values"/> [n, d]; an empty cluster's is 0.</summary>
-    private static torch.Tensor Means(torch.Tensor values, int[] clusters, int k)
-    {
-        var index = torch.tensor(clusters, torch.int64);
-        using var one = 1.0.ToScalar();
-        var sums = torch.zeros([k, values.shape[1]], values.dtype).index_add_(0, index, values, one);
-        var counts = torch.zeros([k], values.dtype).index_add_(0, index, torch.ones([clusters.Length], values.dtype), one);
-        return sums / counts.clamp_min(1).unsqueeze(1);
-    }
+            : (ClusterMeans.Of(features, clusters, k), "cluster means");
 
     /// <summary>
     /// The decoder's image of each cluster's centre: of the centroids when the clustering features are the raw embedding
@@ -207,7 +198,7 @@ public sealed record RunFigures
         var decodesCentroids = model.Pipeline.FeatureSelector is EmbeddingFeatureSelector { IsRaw: true } && centroids?.shape[0] == k;
         var codes = decodesCentroids
             ? centroids!.detach().to(torch.float32)
-            : Means(model.Embed(raw, Layers.Embedding).to(torch.float32), clusters, k);
+            : ClusterMeans.Of(model.Embed(raw, Layers.Embedding).to(torch.float32), clusters, k);
         var images = decoder.Decode(codes).to(torch.float32).reshape(k, -1);
         if (images.shape[1] != shape.Pixels)
         {
